@@ -1,0 +1,475 @@
+//! The coordinator: takes task state updates from the alloc runner, moves
+//! through the phases of [`crate::phase`], and opens or closes one gate per stage.
+
+use std::borrow::Borrow;
+use std::fmt;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use rustc_hash::FxHashMap;
+
+use crate::error::Error;
+use crate::event::{Cause, Transition, TransitionEvent};
+use crate::gate::{Gate, Wait};
+use crate::model::{Stage, StageSet, TaskSpec, TaskState};
+use crate::phase::Phase;
+use crate::tally::Tally;
+
+type Listener = Arc<dyn Fn(&TransitionEvent) + Send + Sync>;
+
+/// Handle returned by [`Coordinator::subscribe`], for [`Coordinator::unsubscribe`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Subscription(u64);
+
+/// Decides when each task of a task group may start.
+///
+/// `Send + Sync`: share it (in an `Arc`) between the alloc runner that feeds
+/// it states and the task runners that wait on it.
+pub struct Coordinator {
+    specs: Vec<TaskSpec>,
+    stages: Vec<Stage>,
+    index: FxHashMap<String, usize>,
+    gates: [Option<Gate>; 6],
+    /// Each task's gate (a handle to `gates[its stage]`), so lookups never fail.
+    task_gates: Vec<Gate>,
+    core: Mutex<Core>,
+    listeners: Mutex<Vec<(Subscription, Listener)>>,
+    next_subscription: AtomicU64,
+}
+
+/// The mutable part, behind one lock so every update is atomic.
+struct Core {
+    phase: Phase,
+    states: Vec<TaskState>,
+    tally: Tally,
+    shut_down: bool,
+    /// Reused buffer for validating an update before applying it.
+    scratch: Vec<(usize, TaskState)>,
+}
+
+/// Which way an update moves the phase before settling.
+#[derive(Clone, Copy)]
+enum Entry {
+    /// `task_state_updated`: settle from the current phase.
+    Update,
+    /// `restore`: jump to prestart (skipping init), then settle.
+    Restore,
+}
+
+impl fmt::Debug for Coordinator {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Coordinator")
+            .field("phase", &self.phase())
+            .field("tasks", &self.specs)
+            .finish()
+    }
+}
+
+impl Coordinator {
+    /// A coordinator for `tasks`, in `init` with every gate closed and every
+    /// task's last known state pending. Fails on an empty or duplicate name.
+    pub fn new(tasks: impl IntoIterator<Item = TaskSpec>) -> Result<Self, Error> {
+        let specs: Vec<TaskSpec> = tasks.into_iter().collect();
+        let mut index = FxHashMap::default();
+        index.reserve(specs.len());
+        let mut tally = Tally::default();
+        let mut gates: [Option<Gate>; 6] = Default::default();
+        let stages: Vec<Stage> = specs.iter().map(TaskSpec::stage).collect();
+        let mut task_gates = Vec::with_capacity(specs.len());
+        for (i, (spec, &stage)) in specs.iter().zip(&stages).enumerate() {
+            if spec.name.is_empty() {
+                return Err(Error::EmptyTaskName { index: i });
+            }
+            if index.insert(spec.name.clone(), i).is_some() {
+                return Err(Error::DuplicateTaskName {
+                    name: spec.name.clone(),
+                });
+            }
+            tally.add_task(stage, TaskState::pending());
+            task_gates.push(gates[stage.index()].get_or_insert_with(Gate::new).clone());
+        }
+        Ok(Coordinator {
+            core: Mutex::new(Core {
+                phase: Phase::Init,
+                states: vec![TaskState::pending(); specs.len()],
+                tally,
+                shut_down: false,
+                scratch: Vec::new(),
+            }),
+            specs,
+            stages,
+            index,
+            gates,
+            task_gates,
+            listeners: Mutex::new(Vec::new()),
+            next_subscription: AtomicU64::new(0),
+        })
+    }
+
+    /// The tasks, in the order given to [`Coordinator::new`].
+    pub fn tasks(&self) -> &[TaskSpec] {
+        &self.specs
+    }
+
+    /// The current phase.
+    pub fn phase(&self) -> Phase {
+        self.lock().phase
+    }
+
+    /// The gate of `stage`, if the group has a task in that stage.
+    pub fn gate(&self, stage: Stage) -> Option<&Gate> {
+        self.gates[stage.index()].as_ref()
+    }
+
+    /// The stages that have a gate (at least one task), in lifecycle order.
+    pub fn stages(&self) -> StageSet {
+        self.stages.iter().copied().collect()
+    }
+
+    /// A task's position in [`Coordinator::tasks`].
+    pub fn task_index(&self, name: &str) -> Result<usize, Error> {
+        self.index
+            .get(name)
+            .copied()
+            .ok_or_else(|| Error::UnknownTask {
+                name: name.to_owned(),
+            })
+    }
+
+    /// The stage of a task.
+    pub fn stage_of(&self, name: &str) -> Result<Stage, Error> {
+        Ok(self.stages[self.task_index(name)?])
+    }
+
+    /// A task's last reported state (pending until one is reported).
+    pub fn task_state(&self, name: &str) -> Result<TaskState, Error> {
+        let i = self.task_index(name)?;
+        Ok(self.lock().states[i])
+    }
+
+    /// Every task's last reported state, in task order.
+    pub fn task_states(&self) -> Vec<TaskState> {
+        self.lock().states.clone()
+    }
+
+    /// Whether `name` may start now: its gate is open.
+    pub fn is_allowed(&self, name: &str) -> Result<bool, Error> {
+        Ok(self.gate_of(self.task_index(name)?).is_open())
+    }
+
+    /// A future that resolves when `name` may start, or fails with
+    /// [`crate::Shutdown`] if the coordinator is shut down first.
+    pub fn start_condition_for_task(&self, name: &str) -> Result<Wait, Error> {
+        Ok(self.gate_of(self.task_index(name)?).wait())
+    }
+
+    fn gate_of(&self, task: usize) -> &Gate {
+        &self.task_gates[task]
+    }
+
+    fn has_listeners(&self) -> bool {
+        !self
+            .listeners
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .is_empty()
+    }
+
+    /// Records the reported states and moves the FSM. Tasks not named keep
+    /// their last state. An unknown name fails the whole update, which then
+    /// changes nothing. Returns the transition, if the phase changed.
+    pub fn task_state_updated<I, K, V>(&self, states: I) -> Result<Option<Transition>, Error>
+    where
+        I: IntoIterator<Item = (K, V)>,
+        K: AsRef<str>,
+        V: Borrow<TaskState>,
+    {
+        self.apply(states, Entry::Update)
+    }
+
+    /// Records one task's state and moves the FSM.
+    pub fn set_task_state(
+        &self,
+        name: &str,
+        state: TaskState,
+    ) -> Result<Option<Transition>, Error> {
+        self.apply([(name, state)], Entry::Update)
+    }
+
+    /// For an alloc restored with tasks that may already be running: jumps to
+    /// prestart (skipping init), then applies `states` as an update.
+    pub fn restore<I, K, V>(&self, states: I) -> Result<Option<Transition>, Error>
+    where
+        I: IntoIterator<Item = (K, V)>,
+        K: AsRef<str>,
+        V: Borrow<TaskState>,
+    {
+        self.apply(states, Entry::Restore)
+    }
+
+    /// For a full alloc restart: back to init with every gate closed. Nothing
+    /// moves until an update reports every task pending again.
+    pub fn restart(&self) -> Option<Transition> {
+        let mut core = self.lock();
+        let from = core.phase;
+        core.phase = Phase::Init;
+        let transition = self.move_gates(from, &core);
+        drop(core);
+        self.publish(transition, Some(Cause::Restart))
+    }
+
+    fn apply<I, K, V>(&self, states: I, entry: Entry) -> Result<Option<Transition>, Error>
+    where
+        I: IntoIterator<Item = (K, V)>,
+        K: AsRef<str>,
+        V: Borrow<TaskState>,
+    {
+        let mut guard = self.lock();
+        let core = &mut *guard;
+        // Validate every name before changing anything.
+        let mut batch = std::mem::take(&mut core.scratch);
+        batch.clear();
+        for (name, state) in states {
+            match self.task_index(name.as_ref()) {
+                Ok(i) => batch.push((i, *state.borrow())),
+                Err(err) => {
+                    core.scratch = batch;
+                    return Err(err);
+                }
+            }
+        }
+        for &(i, state) in &batch {
+            let stage = self.stages[i];
+            core.tally.count(stage, core.states[i], false);
+            core.tally.count(stage, state, true);
+            core.states[i] = state;
+        }
+        let from = core.phase;
+        let start = match entry {
+            Entry::Update => from,
+            Entry::Restore => Phase::Prestart,
+        };
+        core.phase = core.tally.settle(start);
+        let transition = self.move_gates(from, core);
+        // Name the cause only if someone will hear it (it copies every name).
+        let cause = (transition.is_some() && self.has_listeners()).then(|| {
+            let states = batch
+                .iter()
+                .map(|&(i, state)| (self.specs[i].name.clone(), state))
+                .collect();
+            match entry {
+                Entry::Update => Cause::Update { states },
+                Entry::Restore => Cause::Restore { states },
+            }
+        });
+        core.scratch = batch;
+        drop(guard);
+        let result = self.publish(transition, cause);
+        Ok(result)
+    }
+
+    /// Opens the gates of the settled phase and closes the others, each at
+    /// most once, so a gate that ends the update closed admits nobody during it.
+    fn move_gates(&self, from: Phase, core: &Core) -> Option<Transition> {
+        let to = core.phase;
+        if from == to {
+            return None;
+        }
+        let mut opened = StageSet::EMPTY;
+        let mut closed = StageSet::EMPTY;
+        for stage in Stage::ALL {
+            let Some(gate) = self.gate(stage) else {
+                continue;
+            };
+            if to.opens(stage) {
+                if gate.open() {
+                    opened.insert(stage);
+                }
+            } else if gate.close() {
+                closed.insert(stage);
+            }
+        }
+        Some(Transition {
+            from,
+            to,
+            opened,
+            closed,
+        })
+    }
+
+    /// Tells subscribers about a transition (`cause` is `None` when nobody listened).
+    fn publish(&self, transition: Option<Transition>, cause: Option<Cause>) -> Option<Transition> {
+        if let (Some(transition), Some(cause)) = (transition, cause) {
+            let listeners: Vec<Listener> = {
+                let listeners = self.listeners.lock().unwrap_or_else(|e| e.into_inner());
+                listeners.iter().map(|(_, l)| Arc::clone(l)).collect()
+            };
+            let event = TransitionEvent { transition, cause };
+            for listener in listeners {
+                listener(&event);
+            }
+        }
+        transition
+    }
+
+    /// Calls `listener` after every phase change, outside the coordinator's
+    /// lock (so it may call back into the coordinator).
+    pub fn subscribe(
+        &self,
+        listener: impl Fn(&TransitionEvent) + Send + Sync + 'static,
+    ) -> Subscription {
+        let id = Subscription(self.next_subscription.fetch_add(1, Ordering::Relaxed));
+        self.listeners
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push((id, Arc::new(listener)));
+        id
+    }
+
+    /// Stops a subscription. Returns whether it was active.
+    pub fn unsubscribe(&self, subscription: Subscription) -> bool {
+        let mut listeners = self.listeners.lock().unwrap_or_else(|e| e.into_inner());
+        let before = listeners.len();
+        listeners.retain(|(id, _)| *id != subscription);
+        listeners.len() != before
+    }
+
+    /// Shuts every gate down: every pending and later wait fails with
+    /// [`crate::Shutdown`], and gates no longer open or close. The phase
+    /// still follows updates, for observers.
+    pub fn shutdown(&self) {
+        self.lock().shut_down = true;
+        self.gates.iter().flatten().for_each(Gate::shutdown);
+    }
+
+    /// Whether [`Coordinator::shutdown`] was called.
+    pub fn is_shut_down(&self) -> bool {
+        self.lock().shut_down
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Core> {
+        // No code panics while holding the lock; recover the data if a
+        // caller's panic ever poisons it anyway.
+        self.core.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The phase and states, read together under one lock.
+    pub(crate) fn snapshot(&self) -> (Phase, Vec<TaskState>, bool) {
+        let core = self.lock();
+        (core.phase, core.states.clone(), core.shut_down)
+    }
+
+    pub(crate) fn stage_list(&self) -> &[Stage] {
+        &self.stages
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn coordinator_is_send_sync() {
+        fn assert_send_sync<T: Send + Sync + 'static>() {}
+        assert_send_sync::<Coordinator>();
+    }
+
+    #[test]
+    fn rejects_empty_and_duplicate_names() {
+        let err = Coordinator::new([TaskSpec::main("a"), TaskSpec::main("")]).unwrap_err();
+        assert_eq!(err.to_string(), "task #1 has an empty name");
+        let err = Coordinator::new([TaskSpec::main("a"), TaskSpec::prestart("a")]).unwrap_err();
+        assert_eq!(err.to_string(), "duplicate task name `a`");
+    }
+
+    #[test]
+    fn unknown_task_changes_nothing() {
+        let c = Coordinator::new([TaskSpec::main("web")]).unwrap();
+        let err = c
+            .task_state_updated([("web", TaskState::pending()), ("db", TaskState::pending())])
+            .unwrap_err();
+        assert_eq!(err.to_string(), "unknown task `db`");
+        assert_eq!(c.phase(), Phase::Init);
+        assert_eq!(c.set_task_state("web", TaskState::running()).unwrap(), None);
+        assert!(c.is_allowed("nope").is_err());
+        assert!(c.start_condition_for_task("nope").is_err());
+    }
+
+    #[test]
+    fn partial_updates_merge_with_last_known_states() {
+        let c = Coordinator::new([TaskSpec::prestart("init"), TaskSpec::main("web")]).unwrap();
+        let t = c
+            .task_state_updated([("web", TaskState::pending())])
+            .unwrap()
+            .unwrap();
+        assert_eq!((t.from, t.to), (Phase::Init, Phase::Prestart));
+        assert_eq!(
+            t.opened.iter().collect::<Vec<_>>(),
+            [Stage::PrestartEphemeral]
+        );
+        c.set_task_state("init", TaskState::running()).unwrap();
+        let t = c
+            .set_task_state("init", TaskState::dead())
+            .unwrap()
+            .unwrap();
+        assert_eq!((t.from, t.to), (Phase::Prestart, Phase::Main));
+        assert_eq!(
+            t.closed.iter().collect::<Vec<_>>(),
+            [Stage::PrestartEphemeral]
+        );
+        assert_eq!(c.task_state("init").unwrap(), TaskState::dead());
+    }
+
+    #[test]
+    fn gates_move_once_per_update() {
+        // No prestart or poststart task: one update goes init→…→wait_alloc.
+        // The prestart gates (absent here) and main open exactly once.
+        let c = Coordinator::new([TaskSpec::main("web"), TaskSpec::poststop("bye")]).unwrap();
+        c.task_state_updated([("web", TaskState::pending()), ("bye", TaskState::pending())])
+            .unwrap();
+        assert_eq!(c.phase(), Phase::Main);
+        let t = c
+            .set_task_state("web", TaskState::running())
+            .unwrap()
+            .unwrap();
+        assert_eq!((t.from, t.to), (Phase::Main, Phase::WaitAlloc));
+        assert!(t.opened.is_empty() && t.closed.is_empty());
+    }
+
+    #[test]
+    fn subscribers_hear_transitions_with_their_cause() {
+        let c = Arc::new(Coordinator::new([TaskSpec::main("web")]).unwrap());
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let sink = Arc::clone(&seen);
+        let back = Arc::clone(&c);
+        let sub = c.subscribe(move |event| {
+            // Calling back into the coordinator must not deadlock.
+            let phase = back.phase();
+            sink.lock().unwrap().push((event.clone(), phase));
+        });
+        c.set_task_state("web", TaskState::pending()).unwrap();
+        c.restart();
+        assert!(c.unsubscribe(sub));
+        assert!(!c.unsubscribe(sub));
+        c.set_task_state("web", TaskState::pending()).unwrap();
+        let seen = seen.lock().unwrap();
+        assert_eq!(seen.len(), 2);
+        let (first, phase) = &seen[0];
+        assert_eq!(
+            (first.transition.from, first.transition.to),
+            (Phase::Init, Phase::Main)
+        );
+        assert_eq!(*phase, Phase::Main);
+        assert_eq!(
+            first.cause,
+            Cause::Update {
+                states: vec![("web".into(), TaskState::pending())]
+            }
+        );
+        assert_eq!(seen[1].0.cause, Cause::Restart);
+        assert_eq!(
+            seen[1].0.transition.closed.iter().collect::<Vec<_>>(),
+            [Stage::Main]
+        );
+    }
+}

@@ -1,0 +1,182 @@
+//! Why a task may or may not start, in plain words, read off the rules in
+//! [`crate::phase`] and the coordinator's current states.
+
+use serde::Serialize;
+
+use crate::coordinator::Coordinator;
+use crate::error::Error;
+use crate::model::{Stage, Status, TaskState};
+use crate::phase::{Phase, Requirement, Rule, Want, ALLOC_DONE};
+
+/// One task a requirement covers, and whether it meets it now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TaskCheck {
+    pub name: String,
+    pub stage: Stage,
+    pub state: TaskState,
+    pub met: bool,
+}
+
+/// A requirement of a transition rule, checked against the current states.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RequirementCheck {
+    /// The requirement in words: "every prestart ephemeral task is successful".
+    pub says: &'static str,
+    #[serde(skip)]
+    pub want: Want,
+    /// The tasks it covers, in task order. Empty means trivially met.
+    pub tasks: Vec<TaskCheck>,
+    pub met: bool,
+}
+
+/// A transition the coordinator could take next, with its requirements checked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RuleCheck {
+    pub to: Phase,
+    pub requirements: Vec<RequirementCheck>,
+    pub met: bool,
+}
+
+impl Coordinator {
+    /// The transitions out of the current phase (its own rule, then the
+    /// alloc-done rule that applies from any phase), checked against the last
+    /// reported states. Empty in `poststop`, which is terminal.
+    pub fn next_transitions(&self) -> Vec<RuleCheck> {
+        let (phase, states, _) = self.snapshot();
+        let check = |rule: &Rule| self.check_rule(rule, &states);
+        match phase {
+            Phase::Poststop => Vec::new(),
+            _ => phase
+                .exit_rule()
+                .into_iter()
+                .chain([&ALLOC_DONE])
+                .map(check)
+                .collect(),
+        }
+    }
+
+    fn check_rule(&self, rule: &Rule, states: &[TaskState]) -> RuleCheck {
+        let requirements: Vec<RequirementCheck> = rule
+            .requires
+            .iter()
+            .map(|r| self.check_requirement(r, states))
+            .collect();
+        RuleCheck {
+            to: rule.to,
+            met: requirements.iter().all(|r| r.met),
+            requirements,
+        }
+    }
+
+    fn check_requirement(
+        &self,
+        requirement: &Requirement,
+        states: &[TaskState],
+    ) -> RequirementCheck {
+        let tasks: Vec<TaskCheck> = self
+            .tasks()
+            .iter()
+            .zip(self.stage_list())
+            .zip(states)
+            .filter(|((_, stage), _)| requirement.stages.contains(stage))
+            .map(|((spec, &stage), &state)| TaskCheck {
+                name: spec.name.clone(),
+                stage,
+                state,
+                met: requirement.want.holds(state),
+            })
+            .collect();
+        RequirementCheck {
+            says: requirement.says,
+            want: requirement.want,
+            met: tasks.iter().all(|t| t.met),
+            tasks,
+        }
+    }
+
+    /// Why `name` may or may not start now, in one sentence, e.g. "main is
+    /// blocked: the coordinator is in prestart, waiting for prestart task
+    /// `init` to finish successfully".
+    pub fn explain(&self, name: &str) -> Result<String, Error> {
+        let stage = self.stage_of(name)?;
+        let (phase, states, shut_down) = self.snapshot();
+        if shut_down {
+            return Ok(format!("{name} is blocked: the coordinator was shut down"));
+        }
+        if self.is_allowed(name)? {
+            return Ok(format!(
+                "{name} may start: the coordinator is in {phase}, which opens the {stage} gate"
+            ));
+        }
+        let blocked = format!("{name} is blocked: the coordinator is in {phase}");
+        let opening: Vec<Phase> = Phase::ALL.into_iter().filter(|p| p.opens(stage)).collect();
+        if phase == Phase::Poststop {
+            return Ok(format!(
+                "{blocked}: every non-poststop task is dead, so only poststop tasks may run"
+            ));
+        }
+        if stage == Stage::Poststop {
+            let waiting = self.unmet(&ALLOC_DONE, &states);
+            return Ok(format!(
+                "{blocked}, and poststop tasks wait until every other task is dead: waiting for {waiting}"
+            ));
+        }
+        if opening.iter().all(|&p| p < phase) {
+            let when = join_words(opening.iter().map(|p| p.to_string()).collect(), "or");
+            return Ok(format!(
+                "{blocked}: {stage} tasks only start in {when}, which is over"
+            ));
+        }
+        let rule = phase.exit_rule().unwrap_or(&ALLOC_DONE);
+        Ok(format!(
+            "{blocked}, waiting for {}",
+            self.unmet(rule, &states)
+        ))
+    }
+
+    /// "prestart task `a` to finish successfully, main task `b` to start", at most
+    /// a few names and a count of the rest.
+    fn unmet(&self, rule: &Rule, states: &[TaskState]) -> String {
+        const SHOWN: usize = 3;
+        let check = self.check_rule(rule, states);
+        let unmet: Vec<String> = check
+            .requirements
+            .iter()
+            .flat_map(|r| r.tasks.iter().filter(|t| !t.met).map(move |t| (r.want, t)))
+            .map(|(want, t)| {
+                let failed = if want == Want::Successful
+                    && t.state.failed
+                    && t.state.state == Status::Dead
+                {
+                    " (it failed: only an alloc restart can unblock this)"
+                } else {
+                    ""
+                };
+                format!(
+                    "{} `{}` {}{failed}",
+                    t.stage.task_noun(),
+                    t.name,
+                    want.to_verb()
+                )
+            })
+            .collect();
+        let total = unmet.len();
+        let mut shown: Vec<String> = unmet.into_iter().take(SHOWN).collect();
+        if total > SHOWN {
+            shown.push(format!("{} more", total - SHOWN));
+        }
+        join_words(shown, "and")
+    }
+}
+
+/// "a", "a and b", "a, b and c".
+fn join_words(mut words: Vec<String>, conjunction: &str) -> String {
+    match words.len() {
+        0 => String::new(),
+        1 => words.remove(0),
+        _ => {
+            let last = words.pop().unwrap_or_default();
+            format!("{} {conjunction} {last}", words.join(", "))
+        }
+    }
+}

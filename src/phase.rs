@@ -1,0 +1,298 @@
+//! The coordinator's finite state machine, as data: the phases, the gates each
+//! phase opens, and the rule that moves the coordinator out of each phase.
+//!
+//! This is the single source of truth: the coordinator evaluates these rules,
+//! and `explain`, the docs and the playground's diagram read them.
+
+use std::fmt;
+use std::str::FromStr;
+
+use crate::error::Error;
+use crate::model::{Stage, Status, TaskState};
+
+/// A coordinator phase.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub enum Phase {
+    #[default]
+    Init,
+    Prestart,
+    Main,
+    Poststart,
+    WaitAlloc,
+    Poststop,
+}
+
+use Stage::{
+    Main as MainStage, PoststartEphemeral, PoststartSidecar, Poststop as PoststopStage,
+    PrestartEphemeral, PrestartSidecar,
+};
+
+impl Phase {
+    /// Every phase, in lifecycle order.
+    pub const ALL: [Phase; 6] = [
+        Phase::Init,
+        Phase::Prestart,
+        Phase::Main,
+        Phase::Poststart,
+        Phase::WaitAlloc,
+        Phase::Poststop,
+    ];
+
+    /// The gates open in this phase; every other gate is closed.
+    pub const fn open_stages(self) -> &'static [Stage] {
+        match self {
+            // Nothing may start until every task has been reported pending.
+            Phase::Init => &[],
+            // Prestart tasks run; main tasks wait for them.
+            Phase::Prestart => &[PrestartEphemeral, PrestartSidecar],
+            // Ephemeral prestart tasks are done; sidecars keep running beside main.
+            Phase::Main => &[PrestartSidecar, MainStage],
+            // Every main task has started, so poststart tasks may run.
+            Phase::Poststart => &[
+                PrestartSidecar,
+                MainStage,
+                PoststartEphemeral,
+                PoststartSidecar,
+            ],
+            // Ephemeral poststart tasks are done; the rest run until the alloc ends.
+            Phase::WaitAlloc => &[PrestartSidecar, MainStage, PoststartSidecar],
+            // Every other task is dead: only poststop tasks may run.
+            Phase::Poststop => &[PoststopStage],
+        }
+    }
+
+    /// Whether this phase opens the gate of `stage`.
+    pub fn opens(self, stage: Stage) -> bool {
+        self.open_stages().contains(&stage)
+    }
+
+    /// The rule that moves the coordinator out of this phase, checked after
+    /// [`ALLOC_DONE`]. `wait_alloc` leaves only by `ALLOC_DONE`; `poststop` is terminal.
+    pub const fn exit_rule(self) -> Option<&'static Rule> {
+        match self {
+            Phase::Init => Some(&INIT_DONE),
+            Phase::Prestart => Some(&PRESTART_DONE),
+            Phase::Main => Some(&MAIN_STARTED),
+            Phase::Poststart => Some(&POSTSTART_DONE),
+            Phase::WaitAlloc | Phase::Poststop => None,
+        }
+    }
+
+    /// The phase's name: `init`, `prestart`, `main`, `poststart`, `wait_alloc`, `poststop`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Phase::Init => "init",
+            Phase::Prestart => "prestart",
+            Phase::Main => "main",
+            Phase::Poststart => "poststart",
+            Phase::WaitAlloc => "wait_alloc",
+            // The Go original's String() says "poststart" here; this is poststop.
+            Phase::Poststop => "poststop",
+        }
+    }
+}
+
+impl fmt::Display for Phase {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Phase {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Self, Error> {
+        Phase::ALL
+            .into_iter()
+            .find(|phase| phase.as_str() == s)
+            .ok_or_else(|| Error::UnknownPhase {
+                phase: s.to_owned(),
+            })
+    }
+}
+
+impl serde::Serialize for Phase {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Phase {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
+        text.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+/// What a requirement asks of each task it covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Want {
+    /// Reported pending.
+    Pending,
+    /// Reported running.
+    Running,
+    /// Reported anything but pending: it has started (and may have ended).
+    Started,
+    /// Dead, failed or not.
+    Dead,
+    /// Dead and not failed.
+    Successful,
+}
+
+impl Want {
+    /// Whether a task in `state` meets this want.
+    pub const fn holds(self, state: TaskState) -> bool {
+        match self {
+            Want::Pending => matches!(state.state, Status::Pending),
+            Want::Running => matches!(state.state, Status::Running),
+            Want::Started => !matches!(state.state, Status::Pending),
+            Want::Dead => matches!(state.state, Status::Dead),
+            Want::Successful => state.is_successful(),
+        }
+    }
+
+    /// How a sentence says a task still has to meet this want: "to start", ...
+    pub const fn to_verb(self) -> &'static str {
+        match self {
+            Want::Pending => "to be reported pending",
+            Want::Running => "to be running",
+            Want::Started => "to start",
+            Want::Dead => "to finish",
+            Want::Successful => "to finish successfully",
+        }
+    }
+
+    /// The adjective that says a task meets this want.
+    pub const fn adjective(self) -> &'static str {
+        match self {
+            Want::Pending => "pending",
+            Want::Running => "running",
+            Want::Started => "started",
+            Want::Dead => "dead",
+            Want::Successful => "successful",
+        }
+    }
+}
+
+/// "Every task of these stages is ...". An empty set of tasks meets it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Requirement {
+    pub stages: &'static [Stage],
+    pub want: Want,
+    /// The requirement in words, for docs and the FSM view.
+    pub says: &'static str,
+}
+
+/// A transition: the coordinator moves to `to` when every requirement holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rule {
+    pub to: Phase,
+    pub requires: &'static [Requirement],
+}
+
+/// Checked first, from any phase: when every non-poststop task is dead the
+/// allocation is done and only poststop tasks may run.
+pub const ALLOC_DONE: Rule = Rule {
+    to: Phase::Poststop,
+    requires: &[Requirement {
+        stages: &[
+            PrestartEphemeral,
+            PrestartSidecar,
+            MainStage,
+            PoststartEphemeral,
+            PoststartSidecar,
+        ],
+        want: Want::Dead,
+        says: "every non-poststop task is dead",
+    }],
+};
+
+/// init → prestart: every task (poststop ones included) is reported pending.
+pub const INIT_DONE: Rule = Rule {
+    to: Phase::Prestart,
+    requires: &[Requirement {
+        stages: &Stage::ALL,
+        want: Want::Pending,
+        says: "every task is pending",
+    }],
+};
+
+/// prestart → main: every ephemeral prestart task exited successfully and
+/// every prestart sidecar is running (trivially true with no prestart task).
+pub const PRESTART_DONE: Rule = Rule {
+    to: Phase::Main,
+    requires: &[
+        Requirement {
+            stages: &[PrestartEphemeral],
+            want: Want::Successful,
+            says: "every prestart ephemeral task is successful",
+        },
+        Requirement {
+            stages: &[PrestartSidecar],
+            want: Want::Running,
+            says: "every prestart sidecar is running",
+        },
+    ],
+};
+
+/// main → poststart: no main task is still pending (trivially true with no main task).
+pub const MAIN_STARTED: Rule = Rule {
+    to: Phase::Poststart,
+    requires: &[Requirement {
+        stages: &[MainStage],
+        want: Want::Started,
+        says: "every main task has started",
+    }],
+};
+
+/// poststart → wait_alloc: every ephemeral poststart task is dead, failed or not
+/// (trivially true with no such task).
+pub const POSTSTART_DONE: Rule = Rule {
+    to: Phase::WaitAlloc,
+    requires: &[Requirement {
+        stages: &[PoststartEphemeral],
+        want: Want::Dead,
+        says: "every poststart ephemeral task is dead",
+    }],
+};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip_and_poststop_is_poststop() {
+        for phase in Phase::ALL {
+            assert_eq!(phase.as_str().parse::<Phase>().unwrap(), phase);
+        }
+        assert_eq!(Phase::Poststop.to_string(), "poststop");
+        assert!("later"
+            .parse::<Phase>()
+            .unwrap_err()
+            .to_string()
+            .contains("`later`"));
+    }
+
+    #[test]
+    fn every_stage_opens_in_some_phase() {
+        for stage in Stage::ALL {
+            assert!(
+                Phase::ALL.iter().any(|p| p.opens(stage)),
+                "{stage} never opens"
+            );
+        }
+        assert!(Phase::Init.open_stages().is_empty());
+    }
+
+    #[test]
+    fn wants_hold_as_named() {
+        use TaskState as T;
+        assert!(Want::Successful.holds(T::dead()));
+        assert!(!Want::Successful.holds(T::failed()));
+        assert!(!Want::Successful.holds(T::new(Status::Running, true)));
+        assert!(Want::Dead.holds(T::failed()));
+        assert!(Want::Started.holds(T::new(Status::Dead, false)));
+        assert!(!Want::Started.holds(T::new(Status::Pending, true)));
+        assert!(Want::Pending.holds(T::new(Status::Pending, true)));
+    }
+}

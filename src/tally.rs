@@ -1,0 +1,77 @@
+//! Per-stage counters of task states, so that checking a transition rule costs
+//! O(1) whatever the number of tasks, and an update costs O(tasks it names).
+
+use crate::model::{Stage, Status, TaskState};
+use crate::phase::{Phase, Requirement, Rule, Want, ALLOC_DONE};
+
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Tally {
+    total: [u32; 6],
+    by_status: [[u32; 3]; 6],
+    successful: [u32; 6],
+}
+
+impl Tally {
+    /// Counts a task of `stage` in `state` (or stops counting it).
+    pub(crate) fn count(&mut self, stage: Stage, state: TaskState, add: bool) {
+        let s = stage.index();
+        let bump = |n: &mut u32| *n = if add { *n + 1 } else { *n - 1 };
+        bump(&mut self.by_status[s][state.state.index()]);
+        if state.is_successful() {
+            bump(&mut self.successful[s]);
+        }
+    }
+
+    /// Adds a task of `stage` to the group's totals.
+    pub(crate) fn add_task(&mut self, stage: Stage, state: TaskState) {
+        self.total[stage.index()] += 1;
+        self.count(stage, state, true);
+    }
+
+    /// How many tasks of `stage` meet `want`.
+    fn meeting(&self, stage: Stage, want: Want) -> u32 {
+        let s = stage.index();
+        let status = |st: Status| self.by_status[s][st.index()];
+        match want {
+            Want::Pending => status(Status::Pending),
+            Want::Running => status(Status::Running),
+            Want::Started => self.total[s] - status(Status::Pending),
+            Want::Dead => status(Status::Dead),
+            Want::Successful => self.successful[s],
+        }
+    }
+
+    /// Whether every task the requirement covers meets it (true when it covers none).
+    pub(crate) fn meets(&self, requirement: &Requirement) -> bool {
+        requirement
+            .stages
+            .iter()
+            .all(|&stage| self.meeting(stage, requirement.want) == self.total[stage.index()])
+    }
+
+    fn allows(&self, rule: &Rule) -> bool {
+        rule.requires.iter().all(|r| self.meets(r))
+    }
+
+    /// One step of the FSM: the alloc-done rule from any phase, then the phase's own exit rule.
+    pub(crate) fn next_phase(&self, phase: Phase) -> Phase {
+        if self.allows(&ALLOC_DONE) {
+            return ALLOC_DONE.to;
+        }
+        match phase.exit_rule() {
+            Some(rule) if self.allows(rule) => rule.to,
+            _ => phase,
+        }
+    }
+
+    /// Applies the rules until the phase stops changing.
+    pub(crate) fn settle(&self, mut phase: Phase) -> Phase {
+        loop {
+            let next = self.next_phase(phase);
+            if next == phase {
+                return phase;
+            }
+            phase = next;
+        }
+    }
+}
