@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs, only when missing, the pinned tools a build or test step needs.
-# Usage: scripts/ensure-tools.sh [wasm] [trunk] [browsers] [geckodriver]
+# Usage: scripts/ensure-tools.sh [rust] [wasm] [trunk] [browsers] [geckodriver]
 # Everything comes from the package registries (crates.io, Debian, npm); nothing
 # downloads a prebuilt binary.
 set -euo pipefail
@@ -17,6 +17,12 @@ apt_install() {
     apt_updated=1
   fi
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+}
+
+ensure_rust() {
+  for component in rustfmt clippy; do
+    rustup component list --installed | grep -q "^$component" || rustup component add "$component"
+  done
 }
 
 ensure_wasm() {
@@ -58,6 +64,7 @@ ensure_geckodriver() {
 
 for what in "$@"; do
   case "$what" in
+    rust) ensure_rust ;;
     wasm) ensure_wasm ;;
     trunk) ensure_trunk ;;
     browsers) ensure_browsers ;;

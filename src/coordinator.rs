@@ -6,12 +6,11 @@ use std::fmt;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use rustc_hash::FxHashMap;
-
 use crate::error::Error;
 use crate::event::{Cause, Transition, TransitionEvent};
 use crate::gate::{Gate, Wait};
 use crate::model::{Stage, StageSet, TaskSpec, TaskState};
+use crate::names::NameIndex;
 use crate::phase::Phase;
 use crate::tally::Tally;
 
@@ -28,10 +27,10 @@ pub struct Subscription(u64);
 pub struct Coordinator {
     specs: Vec<TaskSpec>,
     stages: Vec<Stage>,
-    index: FxHashMap<String, usize>,
-    gates: [Option<Gate>; 6],
-    /// Each task's gate (a handle to `gates[its stage]`), so lookups never fail.
-    task_gates: Vec<Gate>,
+    index: NameIndex,
+    /// One gate per stage; only stages with tasks are exposed by [`Coordinator::gate`].
+    gates: [Gate; 6],
+    present: StageSet,
     core: Mutex<Core>,
     listeners: Mutex<Vec<(Subscription, Listener)>>,
     next_subscription: AtomicU64,
@@ -43,8 +42,16 @@ struct Core {
     states: Vec<TaskState>,
     tally: Tally,
     shut_down: bool,
-    /// Reused buffer for validating an update before applying it.
-    scratch: Vec<(usize, TaskState)>,
+    /// Reused buffer of the states an update overwrote, to undo it on error.
+    undo: Vec<(usize, TaskState)>,
+}
+
+impl Core {
+    fn set(&mut self, task: usize, stage: Stage, state: TaskState) {
+        self.tally.count(stage, self.states[task], false);
+        self.tally.count(stage, state, true);
+        self.states[task] = state;
+    }
 }
 
 /// Which way an update moves the phase before settling.
@@ -70,37 +77,26 @@ impl Coordinator {
     /// task's last known state pending. Fails on an empty or duplicate name.
     pub fn new(tasks: impl IntoIterator<Item = TaskSpec>) -> Result<Self, Error> {
         let specs: Vec<TaskSpec> = tasks.into_iter().collect();
-        let mut index = FxHashMap::default();
-        index.reserve(specs.len());
+        let index = NameIndex::build(specs.iter().map(|spec| spec.name.as_str()))?;
         let mut tally = Tally::default();
-        let mut gates: [Option<Gate>; 6] = Default::default();
         let stages: Vec<Stage> = specs.iter().map(TaskSpec::stage).collect();
-        let mut task_gates = Vec::with_capacity(specs.len());
-        for (i, (spec, &stage)) in specs.iter().zip(&stages).enumerate() {
-            if spec.name.is_empty() {
-                return Err(Error::EmptyTaskName { index: i });
-            }
-            if index.insert(spec.name.clone(), i).is_some() {
-                return Err(Error::DuplicateTaskName {
-                    name: spec.name.clone(),
-                });
-            }
+        for &stage in &stages {
             tally.add_task(stage, TaskState::pending());
-            task_gates.push(gates[stage.index()].get_or_insert_with(Gate::new).clone());
         }
+        let present = stages.iter().copied().collect();
         Ok(Coordinator {
             core: Mutex::new(Core {
                 phase: Phase::Init,
                 states: vec![TaskState::pending(); specs.len()],
                 tally,
                 shut_down: false,
-                scratch: Vec::new(),
+                undo: Vec::new(),
             }),
             specs,
             stages,
             index,
-            gates,
-            task_gates,
+            gates: Default::default(),
+            present,
             listeners: Mutex::new(Vec::new()),
             next_subscription: AtomicU64::new(0),
         })
@@ -118,22 +114,21 @@ impl Coordinator {
 
     /// The gate of `stage`, if the group has a task in that stage.
     pub fn gate(&self, stage: Stage) -> Option<&Gate> {
-        self.gates[stage.index()].as_ref()
+        self.present
+            .contains(stage)
+            .then(|| &self.gates[stage.index()])
     }
 
     /// The stages that have a gate (at least one task), in lifecycle order.
     pub fn stages(&self) -> StageSet {
-        self.stages.iter().copied().collect()
+        self.present
     }
 
     /// A task's position in [`Coordinator::tasks`].
     pub fn task_index(&self, name: &str) -> Result<usize, Error> {
-        self.index
-            .get(name)
-            .copied()
-            .ok_or_else(|| Error::UnknownTask {
-                name: name.to_owned(),
-            })
+        self.index.get(name).ok_or_else(|| Error::UnknownTask {
+            name: name.to_owned(),
+        })
     }
 
     /// The stage of a task.
@@ -164,7 +159,7 @@ impl Coordinator {
     }
 
     fn gate_of(&self, task: usize) -> &Gate {
-        &self.task_gates[task]
+        &self.gates[self.stages[task].index()]
     }
 
     fn has_listeners(&self) -> bool {
@@ -224,26 +219,35 @@ impl Coordinator {
         K: AsRef<str>,
         V: Borrow<TaskState>,
     {
+        let listening = self.has_listeners();
         let mut guard = self.lock();
         let core = &mut *guard;
-        // Validate every name before changing anything.
-        let mut batch = std::mem::take(&mut core.scratch);
-        batch.clear();
+        // One pass: apply as we go, remembering what we overwrote so an
+        // unknown name can undo the whole update.
+        let mut undo = std::mem::take(&mut core.undo);
+        undo.clear();
+        let mut given = Vec::new();
         for (name, state) in states {
-            match self.task_index(name.as_ref()) {
-                Ok(i) => batch.push((i, *state.borrow())),
-                Err(err) => {
-                    core.scratch = batch;
-                    return Err(err);
+            let state = *state.borrow();
+            let Some(i) = self.index.get(name.as_ref()) else {
+                for &(i, old) in undo.iter().rev() {
+                    core.set(i, self.stages[i], old);
                 }
+                core.undo = undo;
+                return Err(Error::UnknownTask {
+                    name: name.as_ref().to_owned(),
+                });
+            };
+            if listening {
+                given.push((i, state));
+            }
+            let old = core.states[i];
+            if old != state {
+                undo.push((i, old));
+                core.set(i, self.stages[i], state);
             }
         }
-        for &(i, state) in &batch {
-            let stage = self.stages[i];
-            core.tally.count(stage, core.states[i], false);
-            core.tally.count(stage, state, true);
-            core.states[i] = state;
-        }
+        core.undo = undo;
         let from = core.phase;
         let start = match entry {
             Entry::Update => from,
@@ -252,8 +256,8 @@ impl Coordinator {
         core.phase = core.tally.settle(start);
         let transition = self.move_gates(from, core);
         // Name the cause only if someone will hear it (it copies every name).
-        let cause = (transition.is_some() && self.has_listeners()).then(|| {
-            let states = batch
+        let cause = (transition.is_some() && listening).then(|| {
+            let states = given
                 .iter()
                 .map(|&(i, state)| (self.specs[i].name.clone(), state))
                 .collect();
@@ -262,7 +266,6 @@ impl Coordinator {
                 Entry::Restore => Cause::Restore { states },
             }
         });
-        core.scratch = batch;
         drop(guard);
         let result = self.publish(transition, cause);
         Ok(result)
@@ -339,7 +342,7 @@ impl Coordinator {
     /// still follows updates, for observers.
     pub fn shutdown(&self) {
         self.lock().shut_down = true;
-        self.gates.iter().flatten().for_each(Gate::shutdown);
+        self.gates.iter().for_each(Gate::shutdown);
     }
 
     /// Whether [`Coordinator::shutdown`] was called.

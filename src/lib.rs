@@ -27,6 +27,7 @@ mod event;
 mod explain;
 mod gate;
 pub mod model;
+mod names;
 pub mod phase;
 mod tally;
 pub mod testing;
@@ -39,3 +40,8 @@ pub use explain::{RequirementCheck, RuleCheck, TaskCheck};
 pub use gate::{Gate, Wait};
 pub use model::{Hook, Lifecycle, Stage, StageSet, Status, TaskSpec, TaskState};
 pub use phase::Phase;
+
+/// The README's examples, compiled and run as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

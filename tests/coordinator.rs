@@ -1,0 +1,202 @@
+//! Coordinator behaviour beyond the traces: shutdown, restore, explain, the
+//! FSM view, the testing helpers.
+
+use std::time::Duration;
+
+use tasklifecycle::testing::{require_task_allowed, require_task_blocked, wait_not_init_until};
+use tasklifecycle::{Coordinator, Phase, Shutdown, Stage, TaskSpec, TaskState};
+
+fn group() -> Coordinator {
+    Coordinator::new([
+        TaskSpec::prestart("init"),
+        TaskSpec::prestart_sidecar("proxy"),
+        TaskSpec::main("web"),
+        TaskSpec::poststart("warm"),
+        TaskSpec::poststart_sidecar("logs"),
+        TaskSpec::poststop("cleanup"),
+    ])
+    .unwrap()
+}
+
+fn all_pending(c: &Coordinator) {
+    let names: Vec<String> = c.tasks().iter().map(|t| t.name.clone()).collect();
+    c.task_state_updated(names.iter().map(|n| (n, TaskState::pending())))
+        .unwrap();
+}
+
+#[test]
+fn shutdown_fails_every_wait_and_freezes_gates() {
+    let c = group();
+    all_pending(&c);
+    let pending_web = c.start_condition_for_task("web").unwrap();
+    c.shutdown();
+    assert!(c.is_shut_down());
+    assert_eq!(futures_executor::block_on(pending_web), Err(Shutdown));
+    assert_eq!(
+        futures_executor::block_on(c.start_condition_for_task("init").unwrap()),
+        Err(Shutdown)
+    );
+    // The phase still follows updates, but no gate opens.
+    c.set_task_state("init", TaskState::dead()).unwrap();
+    c.set_task_state("proxy", TaskState::running()).unwrap();
+    assert_eq!(c.phase(), Phase::Main);
+    assert!(!c.is_allowed("web").unwrap());
+    assert_eq!(
+        c.explain("web").unwrap(),
+        "web is blocked: the coordinator was shut down"
+    );
+}
+
+#[test]
+fn restore_skips_init_for_running_tasks() {
+    let c = group();
+    let t = c
+        .restore([
+            ("init", TaskState::dead()),
+            ("proxy", TaskState::running()),
+            ("web", TaskState::running()),
+            ("warm", TaskState::running()),
+            ("logs", TaskState::running()),
+            ("cleanup", TaskState::pending()),
+        ])
+        .unwrap()
+        .unwrap();
+    assert_eq!((t.from, t.to), (Phase::Init, Phase::Poststart));
+    require_task_allowed(&c, "web");
+    require_task_allowed(&c, "logs");
+    require_task_blocked(&c, "init");
+    require_task_blocked(&c, "cleanup");
+}
+
+#[test]
+fn restart_closes_everything_until_all_pending_again() {
+    let c = group();
+    all_pending(&c);
+    c.set_task_state("init", TaskState::running()).unwrap();
+    let t = c.restart().unwrap();
+    assert_eq!(
+        t.closed.iter().collect::<Vec<_>>(),
+        [Stage::PrestartEphemeral, Stage::PrestartSidecar]
+    );
+    assert_eq!(c.phase(), Phase::Init);
+    c.set_task_state("proxy", TaskState::pending()).unwrap();
+    assert_eq!(c.phase(), Phase::Init, "init is still reported running");
+    c.set_task_state("init", TaskState::pending()).unwrap();
+    assert_eq!(c.phase(), Phase::Prestart);
+}
+
+#[test]
+fn explain_says_why_for_each_reason() {
+    let c = group();
+    c.set_task_state("web", TaskState::running()).unwrap();
+    assert_eq!(
+        c.explain("init").unwrap(),
+        "init is blocked: the coordinator is in init, waiting for main task `web` to be reported pending"
+    );
+    all_pending(&c);
+    assert_eq!(
+        c.explain("init").unwrap(),
+        "init may start: the coordinator is in prestart, which opens the prestart-ephemeral gate"
+    );
+    assert_eq!(
+        c.explain("web").unwrap(),
+        "web is blocked: the coordinator is in prestart, waiting for prestart task `init` to finish successfully and prestart sidecar `proxy` to be running"
+    );
+    c.set_task_state("init", TaskState::failed()).unwrap();
+    assert_eq!(
+        c.explain("web").unwrap(),
+        "web is blocked: the coordinator is in prestart, waiting for prestart task `init` to finish successfully (it failed: only an alloc restart can unblock this) and prestart sidecar `proxy` to be running"
+    );
+    c.task_state_updated([("init", TaskState::dead()), ("proxy", TaskState::running())])
+        .unwrap();
+    assert_eq!(c.phase(), Phase::Main);
+    assert_eq!(
+        c.explain("warm").unwrap(),
+        "warm is blocked: the coordinator is in main, waiting for main task `web` to start"
+    );
+    assert_eq!(
+        c.explain("init").unwrap(),
+        "init is blocked: the coordinator is in main: prestart-ephemeral tasks only start in prestart, which is over"
+    );
+    assert_eq!(
+        c.explain("cleanup").unwrap(),
+        "cleanup is blocked: the coordinator is in main, and poststop tasks wait until every other task is dead: waiting for prestart sidecar `proxy` to finish, main task `web` to finish, poststart task `warm` to finish and 1 more"
+    );
+    c.task_state_updated([("web", TaskState::running()), ("warm", TaskState::dead())])
+        .unwrap();
+    assert_eq!(c.phase(), Phase::WaitAlloc);
+    assert!(c
+        .explain("warm")
+        .unwrap()
+        .contains("poststart-ephemeral tasks only start in poststart, which is over"));
+    c.task_state_updated(["proxy", "web", "logs"].map(|n| (n, TaskState::dead())))
+        .unwrap();
+    assert_eq!(c.phase(), Phase::Poststop);
+    assert_eq!(
+        c.explain("web").unwrap(),
+        "web is blocked: the coordinator is in poststop: every non-poststop task is dead, so only poststop tasks may run"
+    );
+    assert!(c
+        .explain("nobody")
+        .unwrap_err()
+        .to_string()
+        .contains("`nobody`"));
+}
+
+#[test]
+fn next_transitions_check_each_requirement() {
+    let c = group();
+    all_pending(&c);
+    c.set_task_state("proxy", TaskState::running()).unwrap();
+    let checks = c.next_transitions();
+    assert_eq!(
+        checks.iter().map(|r| r.to).collect::<Vec<_>>(),
+        [Phase::Main, Phase::Poststop]
+    );
+    let prestart = &checks[0];
+    assert!(!prestart.met);
+    assert_eq!(
+        prestart.requirements[0].says,
+        "every prestart ephemeral task is successful"
+    );
+    assert!(!prestart.requirements[0].met);
+    assert_eq!(prestart.requirements[0].tasks[0].name, "init");
+    assert!(prestart.requirements[1].met);
+    let alloc_done = &checks[1];
+    assert_eq!(
+        alloc_done.requirements[0].tasks.len(),
+        5,
+        "every task but the poststop one"
+    );
+    c.task_state_updated(["init", "proxy", "web", "warm", "logs"].map(|n| (n, TaskState::dead())))
+        .unwrap();
+    assert!(c.next_transitions().is_empty(), "poststop is terminal");
+}
+
+#[test]
+fn testing_helpers_mirror_nomad() {
+    let c = group();
+    require_task_blocked(&c, "init");
+    let mut timed_out = false;
+    wait_not_init_until(&c, Duration::from_millis(20), || timed_out = true);
+    assert!(timed_out);
+    all_pending(&c);
+    let mut timed_out = false;
+    wait_not_init_until(&c, Duration::from_secs(5), || timed_out = true);
+    assert!(!timed_out);
+    require_task_allowed(&c, "init");
+}
+
+#[test]
+#[should_panic(expected = "task `web` should be allowed to start: web is blocked")]
+fn require_task_allowed_fails_on_a_blocked_task() {
+    require_task_allowed(&group(), "web");
+}
+
+#[test]
+#[should_panic(expected = "task `init` should be blocked")]
+fn require_task_blocked_fails_on_an_allowed_task() {
+    let c = group();
+    all_pending(&c);
+    require_task_blocked(&c, "init");
+}
