@@ -179,7 +179,36 @@ impl Coordinator {
         K: AsRef<str>,
         V: Borrow<TaskState>,
     {
-        self.apply(states, Entry::Update)
+        self.apply(states, Entry::Update, |name: &K| self.task_index(name.as_ref()))
+    }
+
+    /// [`Coordinator::task_state_updated`] with tasks named by their position
+    /// in [`Coordinator::tasks`] (see [`Coordinator::task_index`]): no name
+    /// lookups, for callers that resolve names once.
+    pub fn task_state_updated_by_index(
+        &self,
+        states: impl IntoIterator<Item = (usize, TaskState)>,
+    ) -> Result<Option<Transition>, Error> {
+        self.apply(states, Entry::Update, |&i: &usize| self.check_index(i))
+    }
+
+    /// [`Coordinator::restore`] with tasks named by position.
+    pub fn restore_by_index(
+        &self,
+        states: impl IntoIterator<Item = (usize, TaskState)>,
+    ) -> Result<Option<Transition>, Error> {
+        self.apply(states, Entry::Restore, |&i: &usize| self.check_index(i))
+    }
+
+    fn check_index(&self, index: usize) -> Result<usize, Error> {
+        if index < self.specs.len() {
+            Ok(index)
+        } else {
+            Err(Error::TaskIndexOutOfRange {
+                index,
+                tasks: self.specs.len(),
+            })
+        }
     }
 
     /// Records one task's state and moves the FSM.
@@ -188,7 +217,7 @@ impl Coordinator {
         name: &str,
         state: TaskState,
     ) -> Result<Option<Transition>, Error> {
-        self.apply([(name, state)], Entry::Update)
+        self.task_state_updated([(name, state)])
     }
 
     /// For an alloc restored with tasks that may already be running: jumps to
@@ -199,7 +228,7 @@ impl Coordinator {
         K: AsRef<str>,
         V: Borrow<TaskState>,
     {
-        self.apply(states, Entry::Restore)
+        self.apply(states, Entry::Restore, |name: &K| self.task_index(name.as_ref()))
     }
 
     /// For a full alloc restart: back to init with every gate closed. Nothing
@@ -213,10 +242,14 @@ impl Coordinator {
         self.publish(transition, Some(Cause::Restart))
     }
 
-    fn apply<I, K, V>(&self, states: I, entry: Entry) -> Result<Option<Transition>, Error>
+    fn apply<I, K, V>(
+        &self,
+        states: I,
+        entry: Entry,
+        resolve: impl Fn(&K) -> Result<usize, Error>,
+    ) -> Result<Option<Transition>, Error>
     where
         I: IntoIterator<Item = (K, V)>,
-        K: AsRef<str>,
         V: Borrow<TaskState>,
     {
         let listening = self.has_listeners();
@@ -229,14 +262,15 @@ impl Coordinator {
         let mut given = Vec::new();
         for (name, state) in states {
             let state = *state.borrow();
-            let Some(i) = self.index.get(name.as_ref()) else {
-                for &(i, old) in undo.iter().rev() {
-                    core.set(i, self.stages[i], old);
+            let i = match resolve(&name) {
+                Ok(i) => i,
+                Err(err) => {
+                    for &(i, old) in undo.iter().rev() {
+                        core.set(i, self.stages[i], old);
+                    }
+                    core.undo = undo;
+                    return Err(err);
                 }
-                core.undo = undo;
-                return Err(Error::UnknownTask {
-                    name: name.as_ref().to_owned(),
-                });
             };
             if listening {
                 given.push((i, state));

@@ -15,6 +15,9 @@ pub enum Error {
     /// A task name the coordinator was not built with.
     #[error("unknown task `{name}`")]
     UnknownTask { name: String },
+    /// A task position past the end of the task list.
+    #[error("task index {index} is out of range: the group has {tasks} tasks")]
+    TaskIndexOutOfRange { index: usize, tasks: usize },
     /// A hook string that is not `prestart`, `poststart`, `poststop` or empty.
     #[error("unknown hook `{hook}` (expected \"prestart\", \"poststart\", \"poststop\" or \"\")")]
     UnknownHook { hook: String },

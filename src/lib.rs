@@ -26,6 +26,8 @@ mod error;
 mod event;
 mod explain;
 mod gate;
+#[cfg(feature = "js")]
+pub mod js;
 pub mod model;
 mod names;
 pub mod phase;

@@ -240,6 +240,11 @@ impl StageSet {
         self.0 == 0
     }
 
+    /// Bit `i` set for `Stage::ALL[i]`.
+    pub const fn bits(self) -> u8 {
+        self.0
+    }
+
     pub const fn len(self) -> usize {
         self.0.count_ones() as usize
     }

@@ -1,0 +1,281 @@
+//! The wasm-bindgen layer under the npm package.
+//!
+//! Deliberately compact and index-based: JavaScript resolves task names once
+//! (www/src/api.js keeps the name → position map) and every call crosses the
+//! boundary once, with states packed in a byte array, however many tasks it
+//! names. Codes index the tables exported here (`hookNames`, `statusNames`,
+//! `phaseNames`, `stageNames`), so the vocabulary is defined once, in Rust.
+//!
+//! Every bad input becomes a JS `RangeError` or `TypeError`; nothing here panics.
+
+use js_sys::{RangeError, TypeError};
+use wasm_bindgen::prelude::*;
+
+use crate::{Coordinator, Error, Gate, Hook, Lifecycle, Phase, Stage, Status, TaskSpec};
+use crate::{TaskState, Transition};
+
+/// In a state code array: leave this task's state as it is.
+const KEEP: u8 = 255;
+/// In a hook code array: the task has no lifecycle block.
+const NO_LIFECYCLE: u8 = 255;
+
+fn names<T: Copy>(all: &[T], name: fn(T) -> &'static str) -> Vec<String> {
+    all.iter().map(|&x| name(x).to_owned()).collect()
+}
+
+/// Hook codes: position in this list (`""`, `prestart`, `poststart`, `poststop`).
+#[wasm_bindgen(js_name = hookNames)]
+pub fn hook_names() -> Vec<String> {
+    names(&Hook::ALL, Hook::as_str)
+}
+
+/// Status codes: a state's code is `2 × position + failed`.
+#[wasm_bindgen(js_name = statusNames)]
+pub fn status_names() -> Vec<String> {
+    names(&Status::ALL, Status::as_str)
+}
+
+/// Phase codes, as packed in a call's result.
+#[wasm_bindgen(js_name = phaseNames)]
+pub fn phase_names() -> Vec<String> {
+    names(&Phase::ALL, Phase::as_str)
+}
+
+/// Stage codes, and bit positions in a call's opened/closed masks.
+#[wasm_bindgen(js_name = stageNames)]
+pub fn stage_names() -> Vec<String> {
+    names(&Stage::ALL, Stage::as_str)
+}
+
+/// Which gates each phase opens, as stage bit masks in phase order (for docs).
+#[wasm_bindgen(js_name = phaseGateMasks)]
+pub fn phase_gate_masks() -> Vec<u8> {
+    Phase::ALL
+        .iter()
+        .map(|p| p.open_stages().iter().copied().collect::<crate::StageSet>().bits())
+        .collect()
+}
+
+fn js_error(err: Error) -> JsValue {
+    let message = err.to_string();
+    match err {
+        Error::Invalid(_) => TypeError::new(&message).into(),
+        _ => RangeError::new(&message).into(),
+    }
+}
+
+fn type_error(message: &str) -> JsValue {
+    TypeError::new(message).into()
+}
+
+/// `to | from << 3 | opened << 6 | closed << 12 | changed << 18`, where
+/// `changed` says whether the phase changed (without it, only `to` is set).
+fn pack(phase: Phase, transition: Option<Transition>) -> u32 {
+    match transition {
+        None => phase as u32,
+        Some(t) => {
+            t.to as u32
+                | (t.from as u32) << 3
+                | u32::from(t.opened.bits()) << 6
+                | u32::from(t.closed.bits()) << 12
+                | 1 << 18
+        }
+    }
+}
+
+fn decode_state(code: u8) -> Option<TaskState> {
+    let status = *Status::ALL.get(usize::from(code >> 1))?;
+    Some(TaskState::new(status, code & 1 == 1))
+}
+
+/// Splits `joined` into names of the given lengths, counted in UTF-16 code
+/// units as JavaScript counts them.
+fn split_names(joined: &str, lengths: &[u32]) -> Option<Vec<String>> {
+    let mut chars = joined.chars();
+    let mut out = Vec::with_capacity(lengths.len());
+    for &len in lengths {
+        let mut name = String::new();
+        let mut units = 0u32;
+        while units < len {
+            let c = chars.next()?;
+            units += c.len_utf16() as u32;
+            name.push(c);
+        }
+        if units != len {
+            return None;
+        }
+        out.push(name);
+    }
+    chars.next().is_none().then_some(out)
+}
+
+/// The coordinator, for www/src/api.js.
+#[wasm_bindgen]
+pub struct WasmCoordinator {
+    inner: Coordinator,
+}
+
+#[wasm_bindgen]
+impl WasmCoordinator {
+    /// Tasks as columns: names joined, each name's UTF-16 length, each hook
+    /// code (255 for no lifecycle) and sidecar flag.
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        names: &str,
+        lengths: &[u32],
+        hooks: &[u8],
+        sidecars: &[u8],
+    ) -> Result<WasmCoordinator, JsValue> {
+        if hooks.len() != lengths.len() || sidecars.len() != lengths.len() {
+            return Err(type_error("task columns have different lengths"));
+        }
+        let names = split_names(names, lengths)
+            .ok_or_else(|| type_error("task names do not match their lengths"))?;
+        let mut specs = Vec::with_capacity(names.len());
+        for ((name, &hook), &sidecar) in names.into_iter().zip(hooks).zip(sidecars) {
+            let lifecycle = match hook {
+                NO_LIFECYCLE => None,
+                code => Some(Lifecycle {
+                    hook: *Hook::ALL
+                        .get(usize::from(code))
+                        .ok_or_else(|| type_error(&format!("task `{name}`: bad hook code {code}")))?,
+                    sidecar: sidecar != 0,
+                }),
+            };
+            specs.push(TaskSpec::new(name, lifecycle));
+        }
+        Coordinator::new(specs)
+            .map(|inner| WasmCoordinator { inner })
+            .map_err(js_error)
+    }
+
+    /// The current phase's code.
+    pub fn phase(&self) -> u8 {
+        self.inner.phase() as u8
+    }
+
+    /// Each task's stage code, in task order.
+    pub fn stages(&self) -> Vec<u8> {
+        self.inner.stage_list().iter().map(|&s| s as u8).collect()
+    }
+
+    /// Each task's last reported state code, in task order.
+    pub fn states(&self) -> Vec<u8> {
+        self.inner
+            .task_states()
+            .iter()
+            .map(|s| (s.state as u8) << 1 | u8::from(s.failed))
+            .collect()
+    }
+
+    /// One state code per task (255: unchanged); `restore` for `Restore`.
+    /// Returns the packed result.
+    pub fn update(&self, codes: &[u8], restore: bool) -> Result<u32, JsValue> {
+        let tasks = self.inner.tasks().len();
+        if codes.len() != tasks {
+            return Err(type_error(&format!(
+                "{} state codes for {tasks} tasks",
+                codes.len()
+            )));
+        }
+        let mut states = Vec::with_capacity(tasks);
+        for (i, &code) in codes.iter().enumerate() {
+            if code == KEEP {
+                continue;
+            }
+            let state = decode_state(code).ok_or_else(|| {
+                let name = &self.inner.tasks()[i].name;
+                RangeError::new(&format!("task `{name}`: bad state code {code}"))
+            })?;
+            states.push((i, state));
+        }
+        let transition = if restore {
+            self.inner.restore_by_index(states)
+        } else {
+            self.inner.task_state_updated_by_index(states)
+        };
+        Ok(pack(self.inner.phase(), transition.map_err(js_error)?))
+    }
+
+    /// One task's new state code. Returns the packed result.
+    #[wasm_bindgen(js_name = setOne)]
+    pub fn set_one(&self, index: u32, code: u8) -> Result<u32, JsValue> {
+        let state = decode_state(code)
+            .ok_or_else(|| RangeError::new(&format!("bad state code {code}")))?;
+        let transition = self
+            .inner
+            .task_state_updated_by_index([(index as usize, state)])
+            .map_err(js_error)?;
+        Ok(pack(self.inner.phase(), transition))
+    }
+
+    /// Back to init. Returns the packed result.
+    pub fn restart(&self) -> u32 {
+        let transition = self.inner.restart();
+        pack(self.inner.phase(), transition)
+    }
+
+    /// Why the task at `index` is blocked or allowed.
+    pub fn explain(&self, index: u32) -> Result<String, JsValue> {
+        let name = self
+            .inner
+            .tasks()
+            .get(index as usize)
+            .map(|t| t.name.clone())
+            .ok_or_else(|| js_error(Error::TaskIndexOutOfRange {
+                index: index as usize,
+                tasks: self.inner.tasks().len(),
+            }))?;
+        self.inner.explain(&name).map_err(js_error)
+    }
+
+    /// A handle to the gate of a stage, if the group has a task in it.
+    pub fn gate(&self, stage: u8) -> Option<WasmGate> {
+        let stage = *Stage::ALL.get(usize::from(stage))?;
+        self.inner.gate(stage).map(|g| WasmGate { inner: g.clone() })
+    }
+
+    /// Shuts every gate down.
+    pub fn shutdown(&self) {
+        self.inner.shutdown();
+    }
+}
+
+/// A gate, standalone or a handle to one of a coordinator's gates.
+#[wasm_bindgen]
+pub struct WasmGate {
+    inner: Gate,
+}
+
+#[wasm_bindgen]
+impl WasmGate {
+    #[wasm_bindgen(constructor)]
+    #[allow(clippy::new_without_default)]
+    pub fn new() -> WasmGate {
+        WasmGate { inner: Gate::new() }
+    }
+
+    #[wasm_bindgen(js_name = isOpen)]
+    pub fn is_open(&self) -> bool {
+        self.inner.is_open()
+    }
+
+    #[wasm_bindgen(js_name = isShutDown)]
+    pub fn is_shut_down(&self) -> bool {
+        self.inner.is_shut_down()
+    }
+
+    /// Returns whether the gate changed.
+    pub fn open(&self) -> bool {
+        self.inner.open()
+    }
+
+    /// Returns whether the gate changed.
+    pub fn close(&self) -> bool {
+        self.inner.close()
+    }
+
+    pub fn shutdown(&self) {
+        self.inner.shutdown();
+    }
+}

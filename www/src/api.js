@@ -1,0 +1,408 @@
+// The JavaScript API of tasklifecycle, over the Rust core compiled to wasm.
+//
+// The rules (phases, which gates open when, validation of task groups,
+// explanations) all run in Rust. This layer only does what makes the API
+// idiomatic and fast in JavaScript: it resolves task names once, packs each
+// update into one byte per task so an update crosses into wasm once, and keeps
+// the Promise bookkeeping of waiters (a Promise per wait, settled when Rust
+// reports that its gate opened or shut down).
+
+import {
+  WasmCoordinator,
+  WasmGate,
+  hookNames,
+  phaseNames,
+  stageNames,
+  statusNames,
+} from "./tasklifecycle_wasm.js";
+
+/** State code meaning "leave this task as it is". */
+const KEEP = 255;
+/** Hook code meaning "no lifecycle block". */
+const NO_LIFECYCLE = 255;
+/** Bit of a packed result saying the phase changed. */
+const CHANGED = 1 << 18;
+
+let vocabulary;
+/** The code tables, read from Rust once (after the module is initialised). */
+function words() {
+  if (!vocabulary) {
+    const index = (names) => new Map(names.map((name, i) => [name, i]));
+    vocabulary = {
+      hooks: index(hookNames()),
+      statuses: index(statusNames()),
+      phases: phaseNames(),
+      stages: stageNames(),
+      stageIndex: index(stageNames()),
+    };
+  }
+  return vocabulary;
+}
+
+function describe(value) {
+  if (typeof value === "string") return JSON.stringify(value);
+  if (typeof value === "function") return "a function";
+  try {
+    const text = JSON.stringify(value);
+    if (text !== undefined) return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+  } catch {
+    // fall through: cyclic or BigInt
+  }
+  return String(value);
+}
+
+function shutdownError() {
+  return new DOMException("the gate was shut down", "AbortError");
+}
+
+function abortReason(signal) {
+  return signal.reason ?? new DOMException("the wait was aborted", "AbortError");
+}
+
+function reportListenerError(error) {
+  if (typeof reportError === "function") reportError(error);
+  else queueMicrotask(() => { throw error; });
+}
+
+function stagesOf(mask) {
+  const out = [];
+  const { stages } = words();
+  for (let s = 0; s < stages.length; s++) if (mask & (1 << s)) out.push(stages[s]);
+  return out;
+}
+
+/** One task spec → [name, hook code, sidecar flag]; accepts ours and Nomad's casing. */
+function parseTask(task, position) {
+  if (task === null || typeof task !== "object") {
+    throw new TypeError(`task #${position} must be an object with a name, got ${describe(task)}`);
+  }
+  const name = task.name ?? task.Name;
+  if (typeof name !== "string") {
+    throw new TypeError(`task #${position}: name must be a string, got ${describe(name)}`);
+  }
+  const lifecycle = task.lifecycle !== undefined ? task.lifecycle : task.Lifecycle;
+  if (lifecycle === undefined || lifecycle === null) return [name, NO_LIFECYCLE, 0];
+  if (typeof lifecycle !== "object") {
+    throw new TypeError(`task "${name}": lifecycle must be an object or null, got ${describe(lifecycle)}`);
+  }
+  const hook = lifecycle.hook ?? lifecycle.Hook ?? "";
+  const code = typeof hook === "string" ? words().hooks.get(hook) : undefined;
+  if (code === undefined) {
+    throw new RangeError(
+      `task "${name}": unknown hook ${describe(hook)} (expected "prestart", "poststart", "poststop" or "")`,
+    );
+  }
+  const sidecar = lifecycle.sidecar ?? lifecycle.Sidecar ?? false;
+  if (typeof sidecar !== "boolean") {
+    throw new TypeError(`task "${name}": sidecar must be a boolean, got ${describe(sidecar)}`);
+  }
+  return [name, code, sidecar ? 1 : 0];
+}
+
+/** One task state → its code (2 × status + failed); accepts ours and Nomad's casing. */
+function stateCode(value, name) {
+  if (value === null || typeof value !== "object") {
+    throw new TypeError(
+      `task "${name}": a task state must be an object like { state: "running" }, got ${describe(value)}`,
+    );
+  }
+  const state = value.state ?? value.State;
+  const status = typeof state === "string" ? words().statuses.get(state) : undefined;
+  if (status === undefined) {
+    throw new RangeError(
+      `task "${name}": unknown task state ${describe(state)} (expected "pending", "running" or "dead")`,
+    );
+  }
+  const failed = value.failed ?? value.Failed ?? false;
+  if (typeof failed !== "boolean") {
+    throw new TypeError(`task "${name}": failed must be a boolean, got ${describe(failed)}`);
+  }
+  return status * 2 + (failed ? 1 : 0);
+}
+
+// Module-private hooks by which a coordinator keeps its gates' waiters in step
+// with the transitions Rust reports.
+const ADOPT = Symbol("adopt");
+const OPENED = Symbol("opened");
+const CLOSED = Symbol("closed");
+const SHUT = Symbol("shut");
+const FREE = Symbol("free");
+
+/** Blocks waiters while closed, admits them while open. Initially closed. */
+export class Gate {
+  #handle;
+  #open = false;
+  #shut = false;
+  /** Pending waits: each entry is [resolve, reject, signal, onAbort]. */
+  #waiters = new Set();
+
+  constructor(...internal) {
+    this.#handle = internal[0] === ADOPT ? internal[1] : new WasmGate();
+  }
+
+  /** Whether a wait started now would resolve at once. */
+  get isOpen() {
+    return this.#open;
+  }
+
+  /** Admits every pending and later waiter until `close()`. Does nothing after shutdown. */
+  open() {
+    if (this.#handle?.open()) this[OPENED]();
+  }
+
+  /** Blocks new waiters; waiters already admitted stay admitted. Does nothing after shutdown. */
+  close() {
+    if (this.#handle?.close()) this[CLOSED]();
+  }
+
+  /**
+   * Resolves when the gate admits the caller; rejects with an `AbortError` if
+   * the gate shuts down first, or with `signal.reason` if `signal` aborts.
+   */
+  wait(options) {
+    const signal = options?.signal;
+    if (this.#shut) return Promise.reject(shutdownError());
+    if (signal?.aborted) return Promise.reject(abortReason(signal));
+    if (this.#open) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const entry = [resolve, reject, signal, undefined];
+      if (signal) {
+        entry[3] = () => {
+          this.#waiters.delete(entry);
+          reject(abortReason(signal));
+        };
+        signal.addEventListener("abort", entry[3], { once: true });
+      }
+      this.#waiters.add(entry);
+    });
+  }
+
+  /** Rejects every pending and later wait with an `AbortError`; open and close then do nothing. */
+  shutdown() {
+    this.#handle?.shutdown();
+    this[SHUT]();
+  }
+
+  /** Shuts down and releases the wasm memory now (otherwise the GC does it eventually). */
+  free() {
+    this.shutdown();
+    this[FREE]();
+  }
+
+  [Symbol.dispose]() {
+    this.free();
+  }
+
+  [FREE]() {
+    this.#handle?.free();
+    this.#handle = undefined;
+  }
+
+  #settleAll(settle) {
+    const waiters = this.#waiters;
+    if (waiters.size === 0) return;
+    this.#waiters = new Set();
+    for (const entry of waiters) {
+      if (entry[2]) entry[2].removeEventListener("abort", entry[3]);
+      settle(entry);
+    }
+  }
+
+  [OPENED]() {
+    this.#open = true;
+    this.#settleAll((entry) => entry[0]());
+  }
+
+  [CLOSED]() {
+    this.#open = false;
+  }
+
+  [SHUT]() {
+    if (this.#shut) return;
+    this.#shut = true;
+    this.#open = false;
+    this.#settleAll((entry) => entry[1](shutdownError()));
+  }
+}
+
+/** Decides when each task of a task group may start (Nomad's task lifecycle coordinator). */
+export class Coordinator {
+  #core;
+  #index = new Map();
+  #gates = [];
+  #taskGates = [];
+  #codes;
+  #phase;
+  #listeners = new Set();
+
+  constructor(tasks, options) {
+    if (!Array.isArray(tasks)) {
+      throw new TypeError(`tasks must be an array of task specs, got ${describe(tasks)}`);
+    }
+    const n = tasks.length;
+    const names = new Array(n);
+    const lengths = new Uint32Array(n);
+    const hooks = new Uint8Array(n);
+    const sidecars = new Uint8Array(n);
+    for (let i = 0; i < n; i++) {
+      const [name, hook, sidecar] = parseTask(tasks[i], i);
+      names[i] = name;
+      lengths[i] = name.length;
+      hooks[i] = hook;
+      sidecars[i] = sidecar;
+    }
+    this.#core = new WasmCoordinator(names.join(""), lengths, hooks, sidecars);
+    for (let i = 0; i < n; i++) this.#index.set(names[i], i);
+    const stages = this.#core.stages();
+    for (const s of new Set(stages)) this.#gates[s] = new Gate(ADOPT, this.#core.gate(s));
+    this.#taskGates = Array.from(stages, (s) => this.#gates[s]);
+    this.#codes = new Uint8Array(n);
+    this.#phase = words().phases[this.#core.phase()];
+    const signal = options?.signal;
+    if (signal) {
+      if (signal.aborted) this.shutdown();
+      else signal.addEventListener("abort", () => this.shutdown(), { once: true });
+    }
+  }
+
+  /** The current phase. */
+  get state() {
+    return this.#phase;
+  }
+
+  /** Records the reported states (tasks not named keep theirs) and moves the FSM. */
+  taskStateUpdated(states) {
+    this.#update(states, false);
+  }
+
+  /** Records one task's state and moves the FSM. */
+  setTaskState(name, state) {
+    const i = this.#task(name);
+    const packed = this.#live().setOne(i, stateCode(state, name));
+    this.#settle(packed, () => ({ kind: "update", states: { [name]: state } }));
+  }
+
+  /** For an alloc restored with running tasks: jumps to prestart, then applies `states`. */
+  restore(states) {
+    this.#update(states, true);
+  }
+
+  /** For a full alloc restart: back to init, every gate closed, until all tasks are pending again. */
+  restart() {
+    this.#settle(this.#live().restart(), () => ({ kind: "restart" }));
+  }
+
+  /** Whether the task may start now (its gate is open). */
+  isAllowed(name) {
+    return this.#taskGates[this.#task(name)].isOpen;
+  }
+
+  /** Resolves when the task may start; rejects with an `AbortError` on shutdown or when `signal` aborts. */
+  startConditionForTask(name, options) {
+    return this.#taskGates[this.#task(name)].wait(options);
+  }
+
+  /** The gate of a stage, or undefined when no task is in that stage. */
+  gate(stage) {
+    const s = typeof stage === "string" ? words().stageIndex.get(stage) : undefined;
+    if (s === undefined) {
+      throw new RangeError(
+        `unknown stage ${describe(stage)} (expected one of ${words().stages.join(", ")})`,
+      );
+    }
+    return this.#gates[s];
+  }
+
+  /** Why the task may or may not start, in one sentence. */
+  explain(name) {
+    return this.#live().explain(this.#task(name));
+  }
+
+  /** Calls `listener` after every phase change; returns the function that unsubscribes it. */
+  subscribe(listener) {
+    if (typeof listener !== "function") {
+      throw new TypeError(`listener must be a function, got ${describe(listener)}`);
+    }
+    const entry = { listener };
+    this.#listeners.add(entry);
+    return () => {
+      this.#listeners.delete(entry);
+    };
+  }
+
+  /** Rejects every pending and later wait with an `AbortError`; gates no longer move. */
+  shutdown() {
+    if (!this.#core) return;
+    this.#core.shutdown();
+    for (const gate of this.#gates) gate?.[SHUT]();
+  }
+
+  /** Shuts down and releases the wasm memory now (otherwise the GC does it eventually). */
+  free() {
+    if (!this.#core) return;
+    this.shutdown();
+    for (const gate of this.#gates) gate?.[FREE]();
+    this.#core.free();
+    this.#core = undefined;
+  }
+
+  [Symbol.dispose]() {
+    this.free();
+  }
+
+  #live() {
+    if (!this.#core) throw new TypeError("this Coordinator was freed");
+    return this.#core;
+  }
+
+  #task(name) {
+    const i = this.#index.get(name);
+    if (i === undefined) throw new RangeError(`unknown task ${describe(name)}`);
+    return i;
+  }
+
+  #update(states, restore) {
+    if (states === null || typeof states !== "object" || Array.isArray(states)) {
+      throw new TypeError(`states must be an object of task name → state, got ${describe(states)}`);
+    }
+    const core = this.#live();
+    const codes = this.#codes;
+    codes.fill(KEEP);
+    for (const name in states) {
+      if (!Object.hasOwn(states, name)) continue;
+      const i = this.#index.get(name);
+      if (i === undefined) throw new RangeError(`unknown task ${describe(name)}`);
+      codes[i] = stateCode(states[name], name);
+    }
+    const kind = restore ? "restore" : "update";
+    this.#settle(core.update(codes, restore), () => ({ kind, states: { ...states } }));
+  }
+
+  /** Applies a packed result from Rust: phase, and the gates that moved. */
+  #settle(packed, cause) {
+    const { phases } = words();
+    this.#phase = phases[packed & 7];
+    if (!(packed & CHANGED)) return;
+    const opened = (packed >> 6) & 63;
+    const closed = (packed >> 12) & 63;
+    for (let s = 0; s < 6; s++) {
+      if (closed & (1 << s)) this.#gates[s][CLOSED]();
+      if (opened & (1 << s)) this.#gates[s][OPENED]();
+    }
+    if (this.#listeners.size === 0) return;
+    const event = {
+      from: phases[(packed >> 3) & 7],
+      to: this.#phase,
+      opened: stagesOf(opened),
+      closed: stagesOf(closed),
+      cause: cause(),
+    };
+    for (const { listener } of [...this.#listeners]) {
+      try {
+        listener(event);
+      } catch (error) {
+        reportListenerError(error);
+      }
+    }
+  }
+}
