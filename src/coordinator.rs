@@ -179,7 +179,9 @@ impl Coordinator {
         K: AsRef<str>,
         V: Borrow<TaskState>,
     {
-        self.apply(states, Entry::Update, |name: &K| self.task_index(name.as_ref()))
+        self.apply(states, Entry::Update, |name: &K| {
+            self.task_index(name.as_ref())
+        })
     }
 
     /// [`Coordinator::task_state_updated`] with tasks named by their position
@@ -228,7 +230,9 @@ impl Coordinator {
         K: AsRef<str>,
         V: Borrow<TaskState>,
     {
-        self.apply(states, Entry::Restore, |name: &K| self.task_index(name.as_ref()))
+        self.apply(states, Entry::Restore, |name: &K| {
+            self.task_index(name.as_ref())
+        })
     }
 
     /// For a full alloc restart: back to init with every gate closed. Nothing

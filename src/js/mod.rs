@@ -52,7 +52,13 @@ pub fn stage_names() -> Vec<String> {
 pub fn phase_gate_masks() -> Vec<u8> {
     Phase::ALL
         .iter()
-        .map(|p| p.open_stages().iter().copied().collect::<crate::StageSet>().bits())
+        .map(|p| {
+            p.open_stages()
+                .iter()
+                .copied()
+                .collect::<crate::StageSet>()
+                .bits()
+        })
         .collect()
 }
 
@@ -136,9 +142,9 @@ impl WasmCoordinator {
             let lifecycle = match hook {
                 NO_LIFECYCLE => None,
                 code => Some(Lifecycle {
-                    hook: *Hook::ALL
-                        .get(usize::from(code))
-                        .ok_or_else(|| type_error(&format!("task `{name}`: bad hook code {code}")))?,
+                    hook: *Hook::ALL.get(usize::from(code)).ok_or_else(|| {
+                        type_error(&format!("task `{name}`: bad hook code {code}"))
+                    })?,
                     sidecar: sidecar != 0,
                 }),
             };
@@ -200,8 +206,8 @@ impl WasmCoordinator {
     /// One task's new state code. Returns the packed result.
     #[wasm_bindgen(js_name = setOne)]
     pub fn set_one(&self, index: u32, code: u8) -> Result<u32, JsValue> {
-        let state = decode_state(code)
-            .ok_or_else(|| RangeError::new(&format!("bad state code {code}")))?;
+        let state =
+            decode_state(code).ok_or_else(|| RangeError::new(&format!("bad state code {code}")))?;
         let transition = self
             .inner
             .task_state_updated_by_index([(index as usize, state)])
@@ -222,17 +228,21 @@ impl WasmCoordinator {
             .tasks()
             .get(index as usize)
             .map(|t| t.name.clone())
-            .ok_or_else(|| js_error(Error::TaskIndexOutOfRange {
-                index: index as usize,
-                tasks: self.inner.tasks().len(),
-            }))?;
+            .ok_or_else(|| {
+                js_error(Error::TaskIndexOutOfRange {
+                    index: index as usize,
+                    tasks: self.inner.tasks().len(),
+                })
+            })?;
         self.inner.explain(&name).map_err(js_error)
     }
 
     /// A handle to the gate of a stage, if the group has a task in it.
     pub fn gate(&self, stage: u8) -> Option<WasmGate> {
         let stage = *Stage::ALL.get(usize::from(stage))?;
-        self.inner.gate(stage).map(|g| WasmGate { inner: g.clone() })
+        self.inner
+            .gate(stage)
+            .map(|g| WasmGate { inner: g.clone() })
     }
 
     /// Shuts every gate down.

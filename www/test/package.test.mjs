@@ -1,0 +1,73 @@
+// The packed package installs into a fresh project, where Node imports it by
+// name (no init call) and TypeScript type-checks a usage file against it.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+const pkg = new URL("../../pkg/", import.meta.url).pathname;
+const tsc = new URL("../node_modules/typescript/bin/tsc", import.meta.url).pathname;
+const run = (cmd, args, cwd) => execFileSync(cmd, args, { cwd, encoding: "utf8", timeout: 120_000 });
+
+test("npm pack installs into a fresh project and runs a lifecycle", async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), "tasklifecycle-pack-"));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  run("npm", ["pack", pkg, "--pack-destination", dir, "--silent"], dir);
+  const tarball = readdirSync(dir).find((f) => f.endsWith(".tgz"));
+  assert.ok(tarball, "npm pack made a tarball");
+  const manifest = JSON.parse(readFileSync(join(pkg, "package.json"), "utf8"));
+  const cargo = readFileSync(new URL("../../Cargo.toml", import.meta.url), "utf8");
+  assert.equal(manifest.version, cargo.match(/^version = "(.*)"/m)[1], "version comes from Cargo.toml");
+  writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "consumer", private: true, type: "module" }));
+  run("npm", ["install", "--offline", "--no-audit", "--no-fund", "--silent", `./${tarball}`], dir);
+
+  writeFileSync(
+    join(dir, "main.mjs"),
+    `import { Coordinator } from "tasklifecycle";
+import { requireTaskAllowed, requireTaskBlocked } from "tasklifecycle/testing";
+const c = new Coordinator([{ name: "init", lifecycle: { hook: "prestart" } }, { name: "web" }]);
+const order = [];
+const web = c.startConditionForTask("web").then(() => order.push("web"));
+c.taskStateUpdated({ init: { state: "pending" }, web: { state: "pending" } });
+requireTaskAllowed(c, "init");
+requireTaskBlocked(c, "web");
+order.push("init");
+c.setTaskState("init", { state: "dead" });
+await web;
+console.log(c.state, order.join(","));
+`,
+  );
+  assert.equal(run(process.execPath, ["main.mjs"], dir).trim(), "main init,web");
+
+  writeFileSync(
+    join(dir, "usage.ts"),
+    `import { Coordinator, Gate, type Phase, type Stage, type TransitionEvent } from "tasklifecycle";
+import { waitNotInitUntil } from "tasklifecycle/testing";
+const c = new Coordinator([{ name: "web" }, { Name: "p", Lifecycle: { Hook: "prestart", Sidecar: true } }]);
+const phase: Phase = c.state;
+const stage: Stage = "poststart-sidecar";
+const gate: Gate | undefined = c.gate(stage);
+const unsubscribe: () => void = c.subscribe((e: TransitionEvent) => { const to: Phase = e.to; void to; });
+const wait: Promise<void> = c.startConditionForTask("web", { signal: AbortSignal.timeout(10) });
+c.taskStateUpdated({ web: { state: "running", failed: false }, p: { State: "dead", Failed: true } });
+void waitNotInitUntil(c, 100, () => {});
+void [phase, gate, unsubscribe, wait];
+// @ts-expect-error: not a hook
+new Coordinator([{ name: "x", lifecycle: { hook: "prestop" } }]);
+// @ts-expect-error: not a state
+c.setTaskState("web", { state: "exploded" });
+// @ts-expect-error: not a stage
+c.gate("sideways");
+`,
+  );
+  writeFileSync(
+    join(dir, "tsconfig.json"),
+    JSON.stringify({
+      compilerOptions: { strict: true, noEmit: true, module: "nodenext", moduleResolution: "nodenext", target: "es2022", lib: ["es2022", "dom", "esnext.disposable"], skipLibCheck: false },
+      files: ["usage.ts"],
+    }),
+  );
+  run(process.execPath, [tsc, "-p", "."], dir);
+});
