@@ -33,9 +33,11 @@ fn hash_bytes(name: &[u8]) -> u64 {
 
 impl NameIndex {
     /// Indexes `names` by position. Fails on an empty or repeated name.
-    pub(crate) fn build<'a>(names: impl ExactSizeIterator<Item = &'a str>) -> Result<Self, Error> {
+    pub(crate) fn build<'a>(
+        names: impl ExactSizeIterator<Item = &'a str> + Clone,
+    ) -> Result<Self, Error> {
         let mut index = NameIndex {
-            arena: Vec::new(),
+            arena: Vec::with_capacity(names.clone().map(str::len).sum()),
             table: HashTable::with_capacity(names.len()),
         };
         for (task, name) in names.enumerate() {

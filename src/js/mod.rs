@@ -8,6 +8,8 @@
 //!
 //! Every bad input becomes a JS `RangeError` or `TypeError`; nothing here panics.
 
+use std::cell::Cell;
+
 use js_sys::{RangeError, TypeError};
 use wasm_bindgen::prelude::*;
 
@@ -97,28 +99,43 @@ fn decode_state(code: u8) -> Option<TaskState> {
 /// Splits `joined` into names of the given lengths, counted in UTF-16 code
 /// units as JavaScript counts them.
 fn split_names(joined: &str, lengths: &[u32]) -> Option<Vec<String>> {
-    let mut chars = joined.chars();
     let mut out = Vec::with_capacity(lengths.len());
+    let mut rest = joined;
+    // ASCII (the usual case): one UTF-16 unit is one byte.
+    let ascii = joined.is_ascii();
     for &len in lengths {
-        let mut name = String::new();
+        // Find the byte length of the next `len` UTF-16 units.
         let mut units = 0u32;
-        while units < len {
-            let c = chars.next()?;
-            units += c.len_utf16() as u32;
-            name.push(c);
+        let mut bytes = 0usize;
+        if ascii {
+            bytes = len as usize;
+            units = len;
+        } else {
+            for c in rest.chars() {
+                if units >= len {
+                    break;
+                }
+                units += c.len_utf16() as u32;
+                bytes += c.len_utf8();
+            }
         }
-        if units != len {
+        if units != len || bytes > rest.len() {
             return None;
         }
-        out.push(name);
+        let (name, tail) = rest.split_at_checked(bytes)?;
+        out.push(name.to_owned());
+        rest = tail;
     }
-    chars.next().is_none().then_some(out)
+    rest.is_empty().then_some(out)
 }
 
 /// The coordinator, for www/src/api.js.
 #[wasm_bindgen]
 pub struct WasmCoordinator {
     inner: Coordinator,
+    /// One state code per task, written by JS straight into wasm memory
+    /// (see `codesPtr`) before `apply`: no copy and no allocation per update.
+    codes: Box<[Cell<u8>]>,
 }
 
 #[wasm_bindgen]
@@ -150,8 +167,9 @@ impl WasmCoordinator {
             };
             specs.push(TaskSpec::new(name, lifecycle));
         }
+        let codes = vec![Cell::new(KEEP); specs.len()].into_boxed_slice();
         Coordinator::new(specs)
-            .map(|inner| WasmCoordinator { inner })
+            .map(|inner| WasmCoordinator { inner, codes })
             .map_err(js_error)
     }
 
@@ -174,27 +192,50 @@ impl WasmCoordinator {
             .collect()
     }
 
-    /// One state code per task (255: unchanged); `restore` for `Restore`.
-    /// Returns the packed result.
+    /// Address of the per-task code buffer in wasm memory.
+    #[wasm_bindgen(js_name = codesPtr)]
+    pub fn codes_ptr(&self) -> usize {
+        self.codes.as_ptr() as usize
+    }
+
+    /// Applies the code buffer (255: unchanged) as an update, or as a
+    /// `Restore` when `restore`, then resets it to 255. Returns the packed result.
+    pub fn apply(&self, restore: bool) -> Result<u32, JsValue> {
+        let result = self.apply_codes(restore);
+        self.codes.iter().for_each(|c| c.set(KEEP));
+        result
+    }
+
+    /// [`WasmCoordinator::apply`] with the codes passed in (copied) instead.
     pub fn update(&self, codes: &[u8], restore: bool) -> Result<u32, JsValue> {
-        let tasks = self.inner.tasks().len();
-        if codes.len() != tasks {
+        if codes.len() != self.codes.len() {
             return Err(type_error(&format!(
-                "{} state codes for {tasks} tasks",
-                codes.len()
+                "{} state codes for {} tasks",
+                codes.len(),
+                self.codes.len()
             )));
         }
-        let mut states = Vec::with_capacity(tasks);
-        for (i, &code) in codes.iter().enumerate() {
-            if code == KEEP {
-                continue;
-            }
-            let state = decode_state(code).ok_or_else(|| {
-                let name = &self.inner.tasks()[i].name;
-                RangeError::new(&format!("task `{name}`: bad state code {code}"))
-            })?;
-            states.push((i, state));
+        self.codes.iter().zip(codes).for_each(|(c, &code)| c.set(code));
+        self.apply(restore)
+    }
+
+    fn apply_codes(&self, restore: bool) -> Result<u32, JsValue> {
+        // Validate first: the update must be all or nothing.
+        if let Some((i, code)) = self
+            .codes
+            .iter()
+            .map(Cell::get)
+            .enumerate()
+            .find(|&(_, code)| code != KEEP && decode_state(code).is_none())
+        {
+            let name = &self.inner.tasks()[i].name;
+            return Err(RangeError::new(&format!("task `{name}`: bad state code {code}")).into());
         }
+        let states = self
+            .codes
+            .iter()
+            .enumerate()
+            .filter_map(|(i, code)| decode_state(code.get()).map(|state| (i, state)));
         let transition = if restore {
             self.inner.restore_by_index(states)
         } else {

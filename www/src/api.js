@@ -15,6 +15,7 @@ import {
   stageNames,
   statusNames,
 } from "./tasklifecycle_wasm.js";
+import { wasmMemory } from "./wasm.js";
 
 /** State code meaning "leave this task as it is". */
 const KEEP = 255;
@@ -24,10 +25,17 @@ const NO_LIFECYCLE = 255;
 const CHANGED = 1 << 18;
 
 let vocabulary;
-/** The code tables, read from Rust once (after the module is initialised). */
+/**
+ * The code tables, read from Rust once (after the module is initialised).
+ * Lookups are small prototype-less objects: the fastest string → code map.
+ */
 function words() {
   if (!vocabulary) {
-    const index = (names) => new Map(names.map((name, i) => [name, i]));
+    const index = (names) => {
+      const table = Object.create(null);
+      names.forEach((name, i) => { table[name] = i; });
+      return table;
+    };
     vocabulary = {
       hooks: index(hookNames()),
       statuses: index(statusNames()),
@@ -71,8 +79,11 @@ function stagesOf(mask) {
   return out;
 }
 
-/** One task spec → [name, hook code, sidecar flag]; accepts ours and Nomad's casing. */
-function parseTask(task, position) {
+/**
+ * Reads task spec `position` into the columns (its name is returned; its hook
+ * code and sidecar flag are written); accepts ours and Nomad's casing.
+ */
+function parseTask(task, position, hooks, sidecars) {
   if (task === null || typeof task !== "object") {
     throw new TypeError(`task #${position} must be an object with a name, got ${describe(task)}`);
   }
@@ -81,12 +92,15 @@ function parseTask(task, position) {
     throw new TypeError(`task #${position}: name must be a string, got ${describe(name)}`);
   }
   const lifecycle = task.lifecycle !== undefined ? task.lifecycle : task.Lifecycle;
-  if (lifecycle === undefined || lifecycle === null) return [name, NO_LIFECYCLE, 0];
+  if (lifecycle === undefined || lifecycle === null) {
+    hooks[position] = NO_LIFECYCLE;
+    return name;
+  }
   if (typeof lifecycle !== "object") {
     throw new TypeError(`task "${name}": lifecycle must be an object or null, got ${describe(lifecycle)}`);
   }
   const hook = lifecycle.hook ?? lifecycle.Hook ?? "";
-  const code = typeof hook === "string" ? words().hooks.get(hook) : undefined;
+  const code = typeof hook === "string" ? words().hooks[hook] : undefined;
   if (code === undefined) {
     throw new RangeError(
       `task "${name}": unknown hook ${describe(hook)} (expected "prestart", "poststart", "poststop" or "")`,
@@ -96,18 +110,20 @@ function parseTask(task, position) {
   if (typeof sidecar !== "boolean") {
     throw new TypeError(`task "${name}": sidecar must be a boolean, got ${describe(sidecar)}`);
   }
-  return [name, code, sidecar ? 1 : 0];
+  hooks[position] = code;
+  sidecars[position] = sidecar ? 1 : 0;
+  return name;
 }
 
 /** One task state → its code (2 × status + failed); accepts ours and Nomad's casing. */
-function stateCode(value, name) {
+function stateCode(value, name, statuses = words().statuses) {
   if (value === null || typeof value !== "object") {
     throw new TypeError(
       `task "${name}": a task state must be an object like { state: "running" }, got ${describe(value)}`,
     );
   }
   const state = value.state ?? value.State;
-  const status = typeof state === "string" ? words().statuses.get(state) : undefined;
+  const status = typeof state === "string" ? statuses[state] : undefined;
   if (status === undefined) {
     throw new RangeError(
       `task "${name}": unknown task state ${describe(state)} (expected "pending", "running" or "dead")`,
@@ -133,11 +149,22 @@ export class Gate {
   #handle;
   #open = false;
   #shut = false;
-  /** Pending waits: each entry is [resolve, reject, signal, onAbort]. */
+  /**
+   * Waits without a signal share one pending Promise (settling it wakes them
+   * all in one step); waits with a signal get their own, kept here as
+   * [resolve, reject, signal, onAbort] so aborting one removes just it.
+   */
+  #shared;
+  #settleShared;
   #waiters = new Set();
 
   constructor(...internal) {
-    this.#handle = internal[0] === ADOPT ? internal[1] : new WasmGate();
+    if (internal[0] === ADOPT) {
+      this.#handle = internal[1];
+      this.#open = internal[2];
+    } else {
+      this.#handle = new WasmGate();
+    }
   }
 
   /** Whether a wait started now would resolve at once. */
@@ -164,15 +191,21 @@ export class Gate {
     if (this.#shut) return Promise.reject(shutdownError());
     if (signal?.aborted) return Promise.reject(abortReason(signal));
     if (this.#open) return Promise.resolve();
+    if (!signal) {
+      if (!this.#shared) {
+        this.#shared = new Promise((resolve, reject) => {
+          this.#settleShared = [resolve, reject];
+        });
+      }
+      return this.#shared;
+    }
     return new Promise((resolve, reject) => {
       const entry = [resolve, reject, signal, undefined];
-      if (signal) {
-        entry[3] = () => {
-          this.#waiters.delete(entry);
-          reject(abortReason(signal));
-        };
-        signal.addEventListener("abort", entry[3], { once: true });
-      }
+      entry[3] = () => {
+        this.#waiters.delete(entry);
+        reject(abortReason(signal));
+      };
+      signal.addEventListener("abort", entry[3], { once: true });
       this.#waiters.add(entry);
     });
   }
@@ -199,11 +232,16 @@ export class Gate {
   }
 
   #settleAll(settle) {
+    if (this.#shared) {
+      const shared = this.#settleShared;
+      this.#shared = this.#settleShared = undefined;
+      settle(shared);
+    }
     const waiters = this.#waiters;
     if (waiters.size === 0) return;
     this.#waiters = new Set();
     for (const entry of waiters) {
-      if (entry[2]) entry[2].removeEventListener("abort", entry[3]);
+      entry[2].removeEventListener("abort", entry[3]);
       settle(entry);
     }
   }
@@ -229,9 +267,16 @@ export class Gate {
 export class Coordinator {
   #core;
   #index = new Map();
+  /** Stage code of each task. */
+  #taskStage;
+  /** Stages with tasks, and those whose gate is open, as bit masks. */
+  #present = 0;
+  #openMask = 0;
+  /** JS Gate objects, made on first use (a wait or `gate()`), by stage code. */
   #gates = [];
-  #taskGates = [];
+  #shut = false;
   #codes;
+  #codesPtr;
   #phase;
   #listeners = new Set();
 
@@ -245,18 +290,16 @@ export class Coordinator {
     const hooks = new Uint8Array(n);
     const sidecars = new Uint8Array(n);
     for (let i = 0; i < n; i++) {
-      const [name, hook, sidecar] = parseTask(tasks[i], i);
+      const name = parseTask(tasks[i], i, hooks, sidecars);
       names[i] = name;
       lengths[i] = name.length;
-      hooks[i] = hook;
-      sidecars[i] = sidecar;
     }
     this.#core = new WasmCoordinator(names.join(""), lengths, hooks, sidecars);
     for (let i = 0; i < n; i++) this.#index.set(names[i], i);
-    const stages = this.#core.stages();
-    for (const s of new Set(stages)) this.#gates[s] = new Gate(ADOPT, this.#core.gate(s));
-    this.#taskGates = Array.from(stages, (s) => this.#gates[s]);
-    this.#codes = new Uint8Array(n);
+    this.#taskStage = this.#core.stages();
+    for (const s of this.#taskStage) this.#present |= 1 << s;
+    this.#codesPtr = this.#core.codesPtr();
+    this.#codes = new Uint8Array(0);
     this.#phase = words().phases[this.#core.phase()];
     const signal = options?.signal;
     if (signal) {
@@ -294,23 +337,25 @@ export class Coordinator {
 
   /** Whether the task may start now (its gate is open). */
   isAllowed(name) {
-    return this.#taskGates[this.#task(name)].isOpen;
+    const s = this.#taskStage[this.#task(name)];
+    const gate = this.#gates[s];
+    return gate ? gate.isOpen : (this.#openMask & (1 << s)) !== 0;
   }
 
   /** Resolves when the task may start; rejects with an `AbortError` on shutdown or when `signal` aborts. */
   startConditionForTask(name, options) {
-    return this.#taskGates[this.#task(name)].wait(options);
+    return this.#gate(this.#taskStage[this.#task(name)]).wait(options);
   }
 
   /** The gate of a stage, or undefined when no task is in that stage. */
   gate(stage) {
-    const s = typeof stage === "string" ? words().stageIndex.get(stage) : undefined;
+    const s = typeof stage === "string" ? words().stageIndex[stage] : undefined;
     if (s === undefined) {
       throw new RangeError(
         `unknown stage ${describe(stage)} (expected one of ${words().stages.join(", ")})`,
       );
     }
-    return this.#gates[s];
+    return this.#present & (1 << s) ? this.#gate(s) : undefined;
   }
 
   /** Why the task may or may not start, in one sentence. */
@@ -332,7 +377,9 @@ export class Coordinator {
 
   /** Rejects every pending and later wait with an `AbortError`; gates no longer move. */
   shutdown() {
-    if (!this.#core) return;
+    if (!this.#core || this.#shut) return;
+    this.#shut = true;
+    this.#openMask = 0;
     this.#core.shutdown();
     for (const gate of this.#gates) gate?.[SHUT]();
   }
@@ -348,6 +395,29 @@ export class Coordinator {
 
   [Symbol.dispose]() {
     this.free();
+  }
+
+  /**
+   * A view of the Rust-side code buffer (one byte per task, 255 = unchanged),
+   * remade when wasm memory has grown (which detaches old views).
+   */
+  #codeView() {
+    const memory = wasmMemory();
+    if (this.#codes.buffer !== memory.buffer) {
+      this.#codes = new Uint8Array(memory.buffer, this.#codesPtr, this.#index.size);
+    }
+    return this.#codes;
+  }
+
+  /** The JS Gate of stage `s` (which has tasks), made on first use. */
+  #gate(s) {
+    let gate = this.#gates[s];
+    if (!gate) {
+      gate = new Gate(ADOPT, this.#live().gate(s), (this.#openMask & (1 << s)) !== 0);
+      if (this.#shut) gate[SHUT]();
+      this.#gates[s] = gate;
+    }
+    return gate;
   }
 
   #live() {
@@ -366,16 +436,21 @@ export class Coordinator {
       throw new TypeError(`states must be an object of task name → state, got ${describe(states)}`);
     }
     const core = this.#live();
-    const codes = this.#codes;
-    codes.fill(KEEP);
-    for (const name in states) {
-      if (!Object.hasOwn(states, name)) continue;
-      const i = this.#index.get(name);
-      if (i === undefined) throw new RangeError(`unknown task ${describe(name)}`);
-      codes[i] = stateCode(states[name], name);
+    const codes = this.#codeView();
+    const index = this.#index;
+    const { statuses } = words();
+    try {
+      for (const name of Object.keys(states)) {
+        const i = index.get(name);
+        if (i === undefined) throw new RangeError(`unknown task ${describe(name)}`);
+        codes[i] = stateCode(states[name], name, statuses);
+      }
+    } catch (error) {
+      codes.fill(KEEP); // the update is all or nothing
+      throw error;
     }
     const kind = restore ? "restore" : "update";
-    this.#settle(core.update(codes, restore), () => ({ kind, states: { ...states } }));
+    this.#settle(core.apply(restore), () => ({ kind, states: { ...states } }));
   }
 
   /** Applies a packed result from Rust: phase, and the gates that moved. */
@@ -385,9 +460,13 @@ export class Coordinator {
     if (!(packed & CHANGED)) return;
     const opened = (packed >> 6) & 63;
     const closed = (packed >> 12) & 63;
-    for (let s = 0; s < 6; s++) {
-      if (closed & (1 << s)) this.#gates[s][CLOSED]();
-      if (opened & (1 << s)) this.#gates[s][OPENED]();
+    this.#openMask = (this.#openMask & ~closed) | opened;
+    const gates = this.#gates;
+    if (gates.length) {
+      for (let s = 0; s < 6; s++) {
+        if (closed & (1 << s)) gates[s]?.[CLOSED]();
+        if (opened & (1 << s)) gates[s]?.[OPENED]();
+      }
     }
     if (this.#listeners.size === 0) return;
     const event = {

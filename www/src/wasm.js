@@ -1,8 +1,14 @@
-// Holds the initialised wasm exports, for the memory figures in testing.js.
+// Holds the initialised wasm exports: the API writes update codes straight
+// into wasm memory, and testing.js reports its size.
 let exports;
 
 export function setWasmExports(value) {
   exports = value;
+}
+
+/** The module's linear memory. */
+export function wasmMemory() {
+  return exports.memory;
 }
 
 /** Bytes of linear memory the wasm module holds (it only grows). */
