@@ -72,6 +72,17 @@ impl fmt::Debug for Coordinator {
     }
 }
 
+impl Default for Coordinator {
+    /// A coordinator for an empty task group.
+    fn default() -> Self {
+        match Coordinator::new([]) {
+            Ok(c) => c,
+            // No task, so no bad name.
+            Err(_) => unreachable!(),
+        }
+    }
+}
+
 impl Coordinator {
     /// A coordinator for `tasks`, in `init` with every gate closed and every
     /// task's last known state pending. Fails on an empty or duplicate name.

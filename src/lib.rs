@@ -31,6 +31,9 @@ pub mod js;
 pub mod model;
 mod names;
 pub mod phase;
+#[cfg(feature = "playground")]
+pub mod playground;
+pub mod scenario;
 mod tally;
 pub mod testing;
 pub mod trace;

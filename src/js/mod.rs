@@ -215,7 +215,10 @@ impl WasmCoordinator {
                 self.codes.len()
             )));
         }
-        self.codes.iter().zip(codes).for_each(|(c, &code)| c.set(code));
+        self.codes
+            .iter()
+            .zip(codes)
+            .for_each(|(c, &code)| c.set(code));
         self.apply(restore)
     }
 

@@ -1,0 +1,52 @@
+//! The event log: every phase change, the gates it moved, and its cause.
+
+use std::rc::Rc;
+
+use yew::prelude::*;
+
+use crate::Transition;
+
+/// One line of the log.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LogEntry {
+    pub seq: u64,
+    /// What caused it: "web → running", "alloc restart", ...
+    pub cause: String,
+    pub transition: Option<Transition>,
+}
+
+#[derive(Properties, PartialEq)]
+pub struct EventLogProps {
+    pub entries: Rc<Vec<LogEntry>>,
+}
+
+fn stages(set: crate::StageSet) -> String {
+    set.iter()
+        .map(|s| s.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+#[function_component]
+pub fn EventLog(props: &EventLogProps) -> Html {
+    html! {
+        <ol class="log" aria-live="polite" reversed=true>
+            { for props.entries.iter().rev().map(|entry| html! {
+                <li key={entry.seq} data-seq={entry.seq.to_string()}>
+                    <span class="cause">{ &entry.cause }</span>
+                    if let Some(t) = entry.transition {
+                        <span class="phase-change">
+                            { format!(" — {} → {}", t.from, t.to) }
+                        </span>
+                        if !t.opened.is_empty() {
+                            <span class="opened">{ format!("; opened {}", stages(t.opened)) }</span>
+                        }
+                        if !t.closed.is_empty() {
+                            <span class="closed">{ format!("; closed {}", stages(t.closed)) }</span>
+                        }
+                    }
+                </li>
+            }) }
+        </ol>
+    }
+}

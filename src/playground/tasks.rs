@@ -1,0 +1,132 @@
+//! The task list: edit each task (name, hook, sidecar), set its state as the
+//! alloc runner would report it, and read why it is blocked.
+
+use std::rc::Rc;
+
+use web_sys::{HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+
+use super::TaskView;
+use crate::{Hook, Status, TaskState};
+
+#[derive(Properties, PartialEq)]
+pub struct TaskListProps {
+    pub runners: Rc<Vec<TaskView>>,
+    pub edit_error: Option<(usize, String)>,
+    pub on_state: Callback<(usize, TaskState)>,
+    pub on_rename: Callback<(usize, String)>,
+    pub on_hook: Callback<(usize, Hook)>,
+    pub on_sidecar: Callback<(usize, bool)>,
+    pub on_delete: Callback<usize>,
+    pub on_add: Callback<()>,
+}
+
+/// The four states a task runner reports, as the state buttons offer them.
+const STATES: [(&str, TaskState); 4] = [
+    ("pending", TaskState::pending()),
+    ("running", TaskState::running()),
+    ("dead", TaskState::dead()),
+    ("failed", TaskState::failed()),
+];
+
+const HOOKS: [(&str, Hook); 4] = [
+    ("main", Hook::Empty),
+    ("prestart", Hook::Prestart),
+    ("poststart", Hook::Poststart),
+    ("poststop", Hook::Poststop),
+];
+
+#[function_component]
+pub fn TaskList(props: &TaskListProps) -> Html {
+    let on_add = props.on_add.clone();
+    html! {
+        <div class="tasks">
+            { for props.runners.iter().map(|task| {
+                let error = props.edit_error.as_ref().filter(|(i, _)| *i == task.index).map(|(_, e)| e.clone());
+                task_card(props, task, error)
+            }) }
+            if props.edit_error.as_ref().is_some_and(|(i, _)| *i >= props.runners.len()) {
+                <p class="edit-error" role="alert">{ props.edit_error.as_ref().map(|(_, e)| e.clone()) }</p>
+            }
+            <button type="button" class="add" onclick={move |_| on_add.emit(())}>{ "+ Add a task" }</button>
+        </div>
+    }
+}
+
+fn task_card(props: &TaskListProps, task: &TaskView, error: Option<String>) -> Html {
+    let i = task.index;
+    let name = &task.spec.name;
+    let hook = task.spec.lifecycle.map(|l| l.hook).unwrap_or(Hook::Empty);
+    let sidecar = task.spec.lifecycle.is_some_and(|l| l.sidecar);
+    let stage = task.spec.stage();
+    let id = |what: &str| format!("task-{i}-{what}");
+
+    let on_rename = props.on_rename.clone();
+    let rename = Callback::from(move |e: Event| {
+        let input: HtmlInputElement = e.target_unchecked_into();
+        on_rename.emit((i, input.value()));
+    });
+    let on_hook = props.on_hook.clone();
+    let set_hook = Callback::from(move |e: Event| {
+        let select: HtmlSelectElement = e.target_unchecked_into();
+        if let Some((_, hook)) = HOOKS.iter().find(|(label, _)| *label == select.value()) {
+            on_hook.emit((i, *hook));
+        }
+    });
+    let on_sidecar = props.on_sidecar.clone();
+    let set_sidecar = Callback::from(move |e: Event| {
+        let input: HtmlInputElement = e.target_unchecked_into();
+        on_sidecar.emit((i, input.checked()));
+    });
+    let on_delete = props.on_delete.clone();
+
+    html! {
+        <article key={format!("{i}-{name}")} class={classes!("task", task.allowed.then_some("allowed"))}
+            data-task-card={name.clone()} data-stage={stage.as_str()}>
+            <div class="task-edit">
+                <label for={id("name")} class="visually-hidden">{ format!("Name of task {}", i + 1) }</label>
+                <input id={id("name")} type="text" value={name.clone()} onchange={rename}
+                    aria-invalid={error.is_some().then_some("true")}
+                    aria-describedby={error.is_some().then(|| id("error"))} />
+                <label for={id("hook")} class="visually-hidden">{ format!("Hook of {name}") }</label>
+                <select id={id("hook")} onchange={set_hook}>
+                    { for HOOKS.iter().map(|(label, h)| html! {
+                        <option value={*label} selected={*h == hook}>{ *label }</option>
+                    }) }
+                </select>
+                if matches!(hook, Hook::Prestart | Hook::Poststart) {
+                    <label class="sidecar">
+                        <input type="checkbox" checked={sidecar} onchange={set_sidecar} />
+                        { "sidecar" }
+                    </label>
+                }
+                <button type="button" class="delete" aria-label={format!("Delete {name}")}
+                    onclick={move |_| on_delete.emit(i)}>{ "✕" }</button>
+            </div>
+            if let Some(error) = error {
+                <p id={id("error")} class="edit-error" role="alert">{ error }</p>
+            }
+            <div class="states" role="group" aria-label={format!("State of {name}")}>
+                { for STATES.iter().map(|(label, state)| {
+                    let on_state = props.on_state.clone();
+                    let state = *state;
+                    let pressed = task.state == state
+                        || (*label == "failed" && task.state.failed && task.state.state == Status::Dead);
+                    html! {
+                        <button type="button" class={classes!("state", *label)}
+                            data-state-button={*label} aria-pressed={pressed.to_string()}
+                            onclick={move |_| on_state.emit((i, state))}>{ *label }</button>
+                    }
+                }) }
+            </div>
+            <p class="why" data-explain={name.clone()}>
+                <span class={classes!("runner", if task.waiting { "waiting" } else { "admitted" })}>
+                    { if task.waiting { "○ waiting on its gate" } else { "● admitted: its start condition passed" } }
+                </span>
+                if !task.allowed {
+                    { " — " }{ &task.explain }
+                }
+            </p>
+        </article>
+    }
+}

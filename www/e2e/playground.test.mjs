@@ -1,0 +1,229 @@
+// End-to-end tests of the playground: the release bundle in dist/ (make
+// build-web), served on 127.0.0.1, driven in Debian's headless Chromium.
+// Screenshots of the key states go to test-output/playground/.
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdirSync } from "node:fs";
+import { launch } from "./browser.mjs";
+import { serve } from "./serve.mjs";
+
+const root = new URL("../../", import.meta.url).pathname;
+const shots = `${root}test-output/playground`;
+mkdirSync(shots, { recursive: true });
+
+let server;
+let browser;
+before(async () => {
+  server = await serve(`${root}dist`);
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+/** A new page that records console errors, page errors and dialogs. */
+async function open(hash = "", viewport = { width: 1280, height: 900 }) {
+  const page = await browser.newPage({ viewport });
+  page.problems = [];
+  page.on("console", (m) => m.type() === "error" && page.problems.push(`console: ${m.text()}`));
+  page.on("pageerror", (e) => page.problems.push(`pageerror: ${e.message}`));
+  page.on("dialog", (d) => {
+    page.problems.push(`dialog: ${d.message()}`);
+    d.dismiss();
+  });
+  await page.goto(server.url + hash);
+  await page.waitForSelector("[data-phase]");
+  return page;
+}
+
+const phase = (page) => page.getAttribute("[data-phase]", "data-phase");
+const gateOpen = async (page, stage) => (await page.getAttribute(`[data-gate="${stage}"]`, "data-open")) === "true";
+const setState = (page, task, state) => page.click(`[data-task-card="${task}"] [data-state-button="${state}"]`);
+
+async function expectGates(page, open, closed) {
+  for (const stage of open) assert.equal(await gateOpen(page, stage), true, `${stage} should be open`);
+  for (const stage of closed) assert.equal(await gateOpen(page, stage), false, `${stage} should be closed`);
+}
+
+/** Waits until the task runner's real wait has (or has not) resolved. */
+const expectWaiting = (page, task, waiting) =>
+  page.waitForSelector(`[data-task="${task}"][data-waiting="${waiting}"]`, { timeout: 5_000 });
+
+function noProblems(page) {
+  assert.deepEqual(page.problems, [], "no console errors, page errors or dialogs");
+}
+
+test("loads the default preset, with a favicon and no console errors", async () => {
+  const page = await open();
+  assert.equal(await phase(page), "prestart");
+  assert.equal(await page.locator("[data-task-card]").count(), 7);
+  assert.match(await page.title(), /Nomad task lifecycle/);
+  assert.ok(await page.locator('link[rel="icon"]').count());
+  await page.screenshot({ path: `${shots}/01-default-prestart.png`, fullPage: true });
+  noProblems(page);
+  await page.close();
+});
+
+test("every preset loads", async () => {
+  const page = await open();
+  const presets = await page.$$eval("[data-preset]", (els) => els.map((e) => e.dataset.preset));
+  assert.ok(presets.length >= 5, `${presets.length} presets`);
+  const want = { "main-only": ["main", 1], init: ["prestart", 2], "service-mesh": ["prestart", 2], poststart: ["main", 3], poststop: ["main", 2], full: ["prestart", 7] };
+  for (const id of presets) {
+    await page.click(`[data-preset="${id}"]`);
+    const [wantPhase, tasks] = want[id];
+    assert.equal(await phase(page), wantPhase, id);
+    assert.equal(await page.locator("[data-task-card]").count(), tasks, id);
+  }
+  noProblems(page);
+  await page.close();
+});
+
+test("a whole lifecycle: gates open and close as Nomad's coordinator says", async () => {
+  const page = await open();
+  const pre = ["prestart-ephemeral", "prestart-sidecar"];
+  await expectGates(page, pre, ["main", "poststart-ephemeral", "poststart-sidecar", "poststop"]);
+  await expectWaiting(page, "init", false);
+  await expectWaiting(page, "web", true);
+
+  await setState(page, "proxy", "running");
+  await setState(page, "init", "running");
+  assert.equal(await phase(page), "prestart");
+  assert.match(await page.textContent('[data-explain="web"]'), /waiting for prestart task `init` to finish successfully/);
+  await setState(page, "init", "dead");
+  assert.equal(await phase(page), "main");
+  await expectGates(page, ["prestart-sidecar", "main"], ["prestart-ephemeral", "poststart-ephemeral", "poststop"]);
+  await expectWaiting(page, "web", false);
+  await expectWaiting(page, "init", true);
+  await page.screenshot({ path: `${shots}/02-main.png`, fullPage: true });
+
+  await setState(page, "web", "running");
+  assert.equal(await phase(page), "main", "api is still pending");
+  await setState(page, "api", "running");
+  assert.equal(await phase(page), "poststart");
+  await expectGates(page, ["prestart-sidecar", "main", "poststart-ephemeral", "poststart-sidecar"], ["poststop"]);
+  await expectWaiting(page, "warm-cache", false);
+  await page.screenshot({ path: `${shots}/03-poststart.png`, fullPage: true });
+
+  await setState(page, "log-shipper", "running");
+  await setState(page, "warm-cache", "failed");
+  assert.equal(await phase(page), "wait_alloc");
+  await expectGates(page, ["prestart-sidecar", "main", "poststart-sidecar"], ["poststart-ephemeral", "poststop"]);
+
+  for (const task of ["web", "api", "proxy"]) await setState(page, task, "dead");
+  assert.equal(await phase(page), "wait_alloc", "the log shipper still runs");
+  await setState(page, "log-shipper", "dead");
+  assert.equal(await phase(page), "poststop");
+  await expectGates(page, ["poststop"], ["prestart-sidecar", "main", "poststart-sidecar"]);
+  await expectWaiting(page, "cleanup", false);
+  await setState(page, "cleanup", "running");
+  await setState(page, "cleanup", "dead");
+  assert.equal(await phase(page), "poststop");
+  await page.screenshot({ path: `${shots}/04-poststop.png`, fullPage: true });
+
+  const log = await page.textContent(".log");
+  for (const step of ["init → prestart", "prestart → main", "main → poststart", "poststart → wait_alloc", "wait_alloc → poststop"]) {
+    assert.ok(log.includes(step), `log mentions ${step}`);
+  }
+  assert.match(log, /init → dead — prestart → main; opened main; closed prestart-ephemeral/);
+  noProblems(page);
+  await page.close();
+});
+
+test("restart goes back to init until every task is pending again", async () => {
+  const page = await open();
+  await setState(page, "proxy", "running");
+  await page.click('[data-control="restart"]');
+  assert.equal(await phase(page), "init");
+  await expectGates(page, [], ["prestart-ephemeral", "prestart-sidecar", "main", "poststop"]);
+  await expectWaiting(page, "init", true);
+  assert.match(await page.textContent('[data-explain="init"]'), /waiting for prestart sidecar `proxy` to be reported pending/);
+  await page.screenshot({ path: `${shots}/05-restarted.png`, fullPage: true });
+  await page.click('[data-control="all pending"]');
+  assert.equal(await phase(page), "prestart");
+  noProblems(page);
+  await page.close();
+});
+
+test("a share link reopens the same tasks and states in a new page", async () => {
+  const page = await open();
+  await page.click('[data-preset="service-mesh"]');
+  await setState(page, "connect-proxy", "running");
+  assert.equal(await phase(page), "main");
+  const link = await page.inputValue("[data-share]");
+  assert.match(link, /#connect-proxy=prestart-sidecar,running&web=main,pending$/);
+  const again = await browser.newPage();
+  await again.goto(link);
+  await again.waitForSelector("[data-phase]");
+  assert.equal(await phase(again), "main");
+  assert.equal(await again.getAttribute('[data-task-card="connect-proxy"] [data-state-button="running"]', "aria-pressed"), "true");
+  assert.equal(await gateOpen(again, "main"), true);
+  await again.close();
+  noProblems(page);
+  await page.close();
+});
+
+test("a malformed or hostile hash shows a message and the default preset", async () => {
+  for (const hash of ["#garbage", "#web=main,asleep", '#<img src=x onerror=alert(1)>=main,bogus', "#%E0%A4%A=main,running"]) {
+    const page = await open(hash);
+    const alert = await page.textContent(".notice");
+    assert.match(alert, /share link: .*Showing the default preset instead/, hash);
+    assert.equal(await page.locator("[data-task-card]").count(), 7, "the default preset");
+    assert.equal(await page.locator("img").count(), 0, "nothing injected");
+    noProblems(page);
+    if (hash.includes("img")) await page.screenshot({ path: `${shots}/06-bad-link.png` });
+    await page.close();
+  }
+});
+
+test("a state toggle works from the keyboard alone", async () => {
+  const page = await open();
+  const target = '[data-task-card="proxy"] [data-state-button="running"]';
+  let found = false;
+  for (let i = 0; i < 80 && !found; i++) {
+    await page.keyboard.press("Tab");
+    found = await page.$eval(target, (el) => el === document.activeElement);
+  }
+  assert.ok(found, "the running button of proxy is reachable with Tab");
+  await page.keyboard.press("Enter");
+  assert.equal(await page.getAttribute(target, "aria-pressed"), "true");
+  await page.keyboard.press("Tab"); // to "dead"
+  await page.keyboard.press("Space");
+  assert.equal(await page.getAttribute('[data-task-card="proxy"] [data-state-button="dead"]', "aria-pressed"), "true");
+  noProblems(page);
+  await page.close();
+});
+
+test("edits are validated like the coordinator validates them", async () => {
+  const page = await open();
+  const name = '[data-task-card="api"] input[type=text]';
+  await page.fill(name, "web");
+  await page.press(name, "Enter");
+  assert.match(await page.textContent(".edit-error"), /duplicate task name `web`/);
+  assert.equal(await page.locator('[data-task-card="api"]').count(), 1, "nothing changed");
+  await page.fill(name, "api-v2");
+  await page.press(name, "Enter");
+  assert.equal(await page.locator('[data-task-card="api-v2"]').count(), 1);
+  assert.equal(await page.locator(".edit-error").count(), 0);
+  await page.click("text=+ Add a task");
+  assert.equal(await page.locator("[data-task-card]").count(), 8);
+  await page.selectOption('[data-task-card="task-1"] select', "poststart");
+  assert.equal(await page.getAttribute('[data-task-card="task-1"]', "data-stage"), "poststart-ephemeral");
+  await page.check('[data-task-card="task-1"] input[type=checkbox]');
+  assert.equal(await page.getAttribute('[data-task-card="task-1"]', "data-stage"), "poststart-sidecar");
+  await page.click('[aria-label="Delete task-1"]');
+  assert.equal(await page.locator("[data-task-card]").count(), 7);
+  noProblems(page);
+  await page.close();
+});
+
+test("the layout works at 375 px", async () => {
+  const page = await open("", { width: 375, height: 800 });
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `the page scrolls sideways by ${overflow}px`);
+  await setState(page, "proxy", "running");
+  await page.screenshot({ path: `${shots}/07-mobile-375.png`, fullPage: true });
+  noProblems(page);
+  await page.close();
+});
