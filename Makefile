@@ -4,14 +4,15 @@
 # geckodriver, and www/'s npm packages. Only the package registries are used.
 
 SHELL := /bin/bash
-export PATH := $(HOME)/.cargo/bin:$(PATH)
+# wasm-opt comes from the npm package binaryen, in www/node_modules/.bin.
+export PATH := $(CURDIR)/www/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 CONFORMANCE ?= ../shared/conformance
 WASM_TEST := cargo test --target wasm32-unknown-unknown --features js --test wasm
 
-.PHONY: test lint test-rust test-wasm test-js npm serve bench bench-js replay
+.PHONY: test lint test-rust test-wasm test-js test-e2e npm build-web serve first-render bench bench-js replay
 
 ## test: everything CI runs
-test: lint test-rust test-wasm test-js
+test: lint test-rust test-wasm test-js test-e2e
 
 www/node_modules/.package-lock.json: www/package.json www/package-lock.json
 	cd www && npm ci --no-audit --no-fund --loglevel=error
@@ -19,8 +20,8 @@ www/node_modules/.package-lock.json: www/package.json www/package-lock.json
 lint:
 	scripts/ensure-tools.sh rust wasm
 	cargo fmt --all -- --check
-	cargo clippy --quiet --all-targets --features js -- -D warnings
-	cargo clippy --quiet --target wasm32-unknown-unknown --features js --lib --test wasm -- -D warnings
+	cargo clippy --quiet --all-targets --features js,playground -- -D warnings
+	cargo clippy --quiet --target wasm32-unknown-unknown --features js,playground --lib --bins --test wasm -- -D warnings
 
 test-rust:
 	scripts/ensure-tools.sh rust
@@ -44,10 +45,25 @@ npm: www/node_modules/.package-lock.json
 	scripts/ensure-tools.sh wasm
 	scripts/build-npm.sh
 
-## serve: the playground at http://127.0.0.1:8080
-serve:
-	@echo "The playground is not built yet (it lands with the playground issue)."
-	@echo "Meanwhile: make test, or cargo run --release --example replay -- $(CONFORMANCE)/*.json"
+## test-e2e: the playground's release bundle in headless Chromium (playwright-core)
+test-e2e: build-web
+	scripts/ensure-tools.sh browsers
+	cd www && node --test e2e/
+
+## build-web: the playground's release bundle in dist/
+build-web: www/node_modules/.package-lock.json
+	scripts/ensure-tools.sh trunk
+	trunk build --release
+	scripts/web-size.sh
+
+## serve: the playground at http://127.0.0.1:8080 (rebuilds on change)
+serve: www/node_modules/.package-lock.json
+	scripts/ensure-tools.sh trunk
+	trunk serve
+
+## first-render: time to first render of dist/ in headless Chromium (not a test)
+first-render: build-web
+	node www/e2e/first-render.mjs
 
 ## bench: criterion benchmarks (not part of make test)
 bench:
