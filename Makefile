@@ -46,7 +46,7 @@ npm: www/node_modules/.package-lock.json
 	scripts/build-npm.sh
 
 ## test-e2e: the playground's release bundle in headless Chromium (playwright-core)
-test-e2e: build-web
+test-e2e: build-web npm
 	scripts/ensure-tools.sh browsers
 	cd www && node --test e2e/
 
