@@ -3,7 +3,7 @@
 
 use std::borrow::Borrow;
 use std::fmt;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use crate::error::Error;
@@ -34,6 +34,8 @@ pub struct Coordinator {
     core: Mutex<Core>,
     listeners: Mutex<Vec<(Subscription, Listener)>>,
     next_subscription: AtomicU64,
+    /// `listeners.len()`, readable without the lock on every update.
+    listener_count: AtomicUsize,
 }
 
 /// The mutable part, behind one lock so every update is atomic.
@@ -110,6 +112,7 @@ impl Coordinator {
             present,
             listeners: Mutex::new(Vec::new()),
             next_subscription: AtomicU64::new(0),
+            listener_count: AtomicUsize::new(0),
         })
     }
 
@@ -174,11 +177,7 @@ impl Coordinator {
     }
 
     fn has_listeners(&self) -> bool {
-        !self
-            .listeners
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .is_empty()
+        self.listener_count.load(Ordering::Relaxed) > 0
     }
 
     /// Records the reported states and moves the FSM. Tasks not named keep
@@ -371,10 +370,10 @@ impl Coordinator {
         listener: impl Fn(&TransitionEvent) + Send + Sync + 'static,
     ) -> Subscription {
         let id = Subscription(self.next_subscription.fetch_add(1, Ordering::Relaxed));
-        self.listeners
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .push((id, Arc::new(listener)));
+        let mut listeners = self.listeners.lock().unwrap_or_else(|e| e.into_inner());
+        listeners.push((id, Arc::new(listener)));
+        self.listener_count
+            .store(listeners.len(), Ordering::Relaxed);
         id
     }
 
@@ -383,6 +382,8 @@ impl Coordinator {
         let mut listeners = self.listeners.lock().unwrap_or_else(|e| e.into_inner());
         let before = listeners.len();
         listeners.retain(|(id, _)| *id != subscription);
+        self.listener_count
+            .store(listeners.len(), Ordering::Relaxed);
         listeners.len() != before
     }
 
