@@ -25,8 +25,8 @@ lint:
 
 test-rust:
 	scripts/ensure-tools.sh rust
-	cargo test --all-targets
-	cargo test --doc
+	cargo test --all-targets --features import
+	cargo test --doc --features import
 	cargo run --quiet --release --example replay -- $(CONFORMANCE)/*.json
 
 ## test-wasm: the core and bindings as wasm, in Node, headless Chrome and headless Firefox

@@ -21,11 +21,14 @@
 //! # Ok::<(), tasklifecycle::Error>(())
 //! ```
 
+pub mod ascii;
 mod coordinator;
 mod error;
 mod event;
 mod explain;
 mod gate;
+#[cfg(feature = "import")]
+pub mod import;
 #[cfg(feature = "js")]
 pub mod js;
 pub mod model;
@@ -34,6 +37,7 @@ pub mod phase;
 #[cfg(feature = "playground")]
 pub mod playground;
 pub mod scenario;
+pub mod sim;
 mod tally;
 pub mod testing;
 pub mod trace;

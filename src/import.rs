@@ -1,0 +1,413 @@
+//! Nomad input: a jobspec (HCL, parsed with hcl-rs, or JSON as `nomad job
+//! inspect` prints it and the API serves it) becomes task groups of task
+//! specs; an allocation's JSON (`/v1/allocation/:id`) becomes task states.
+//!
+//! Constructs that don't bear on the lifecycle are skipped; those that might
+//! (a `dynamic` block, a hook that is not a plain string) are skipped with a note.
+
+use std::collections::BTreeMap;
+
+use hcl::{Block, Body, Expression};
+use serde::Deserialize;
+
+use crate::error::Error;
+use crate::model::{Hook, Lifecycle, TaskSpec, TaskState};
+
+/// A task as imported: its spec and Nomad's `leader` flag.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportedTask {
+    pub spec: TaskSpec,
+    pub leader: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportedGroup {
+    pub name: String,
+    pub tasks: Vec<ImportedTask>,
+}
+
+/// A job's task groups, and notes on what was skipped.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportedJob {
+    pub name: String,
+    pub groups: Vec<ImportedGroup>,
+    pub notes: Vec<String>,
+}
+
+/// An allocation's task group and its tasks' states.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportedAllocation {
+    pub group: Option<String>,
+    pub states: Vec<(String, TaskState)>,
+}
+
+fn invalid(why: impl Into<String>) -> Error {
+    Error::Invalid(why.into())
+}
+
+/// Reads a jobspec: JSON if it starts with `{`, HCL otherwise.
+pub fn jobspec(text: &str) -> Result<ImportedJob, Error> {
+    let job = if text.trim_start().starts_with('{') {
+        json_job(text)?
+    } else {
+        hcl_job(text)?
+    };
+    if job.groups.is_empty() {
+        return Err(invalid(format!("job `{}` has no task group", job.name)));
+    }
+    for group in &job.groups {
+        if group.tasks.is_empty() {
+            return Err(invalid(format!("group `{}` has no task", group.name)));
+        }
+    }
+    Ok(job)
+}
+
+// ---------------------------------------------------------------- JSON
+
+#[derive(Deserialize)]
+struct JsonWrapper {
+    #[serde(rename = "Job")]
+    job: JsonJob,
+}
+
+#[derive(Deserialize)]
+struct JsonJob {
+    #[serde(rename = "Name", default)]
+    name: Option<String>,
+    #[serde(rename = "ID", default)]
+    id: Option<String>,
+    #[serde(rename = "TaskGroups", default)]
+    groups: Option<Vec<JsonGroup>>,
+}
+
+#[derive(Deserialize)]
+struct JsonGroup {
+    #[serde(rename = "Name")]
+    name: String,
+    #[serde(rename = "Tasks", default)]
+    tasks: Option<Vec<JsonTask>>,
+}
+
+#[derive(Deserialize)]
+struct JsonTask {
+    #[serde(flatten)]
+    spec: TaskSpec,
+    #[serde(rename = "Leader", default)]
+    leader: Option<bool>,
+}
+
+fn json_job(text: &str) -> Result<ImportedJob, Error> {
+    let value: serde_json::Value =
+        serde_json::from_str(text).map_err(|e| invalid(format!("JSON syntax error: {e}")))?;
+    let job: JsonJob = if value.get("Job").is_some() {
+        serde_json::from_value::<JsonWrapper>(value).map(|w| w.job)
+    } else {
+        serde_json::from_value(value)
+    }
+    .map_err(|e| invalid(format!("not a Nomad job: {e}")))?;
+    if job.groups.is_none() {
+        return Err(invalid("not a Nomad job: no `TaskGroups`"));
+    }
+    Ok(ImportedJob {
+        name: job.name.or(job.id).unwrap_or_default(),
+        groups: job
+            .groups
+            .unwrap_or_default()
+            .into_iter()
+            .map(|g| ImportedGroup {
+                name: g.name,
+                tasks: g
+                    .tasks
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|t| ImportedTask {
+                        spec: t.spec,
+                        leader: t.leader.unwrap_or(false),
+                    })
+                    .collect(),
+            })
+            .collect(),
+        notes: Vec::new(),
+    })
+}
+
+// ---------------------------------------------------------------- HCL
+
+fn hcl_job(text: &str) -> Result<ImportedJob, Error> {
+    let body: Body = hcl::parse(text).map_err(|e| match e {
+        hcl::Error::Parse(p) => invalid(format!(
+            "HCL syntax error at line {}, column {}: {}",
+            p.location().line(),
+            p.location().column(),
+            p.message()
+        )),
+        other => invalid(format!("HCL error: {other}")),
+    })?;
+    let mut notes = Vec::new();
+    let mut jobs = body.blocks().filter(|b| b.identifier() == "job");
+    let job = jobs.next().ok_or_else(|| invalid("no `job` block found"))?;
+    if jobs.next().is_some() {
+        notes.push("more than one `job` block: only the first is imported".into());
+    }
+    for block in body.blocks().filter(|b| b.identifier() != "job") {
+        notes.push(format!("`{}` block ignored", block.identifier()));
+    }
+    let name = label(job).unwrap_or_default();
+    let mut groups = Vec::new();
+    for block in job.body().blocks() {
+        match block.identifier() {
+            "group" => groups.push(hcl_group(block, &mut notes)?),
+            "dynamic" => notes.push(format!("job `{name}`: `dynamic` block ignored")),
+            _ => {}
+        }
+    }
+    Ok(ImportedJob {
+        name,
+        groups,
+        notes,
+    })
+}
+
+fn label(block: &Block) -> Option<String> {
+    block.labels().first().map(|l| l.as_str().to_owned())
+}
+
+fn hcl_group(block: &Block, notes: &mut Vec<String>) -> Result<ImportedGroup, Error> {
+    let name = label(block).ok_or_else(|| invalid("a `group` block has no name"))?;
+    let mut tasks = Vec::new();
+    for task in block.body().blocks() {
+        match task.identifier() {
+            "task" => tasks.push(hcl_task(task, &name, notes)?),
+            "dynamic" => notes.push(format!("group `{name}`: `dynamic` block ignored")),
+            _ => {}
+        }
+    }
+    Ok(ImportedGroup { name, tasks })
+}
+
+fn hcl_task(block: &Block, group: &str, notes: &mut Vec<String>) -> Result<ImportedTask, Error> {
+    let name = label(block)
+        .ok_or_else(|| invalid(format!("group `{group}`: a `task` block has no name")))?;
+    let leader = match attribute(block.body(), "leader") {
+        None => false,
+        Some(Expression::Bool(b)) => *b,
+        Some(_) => {
+            notes.push(format!(
+                "task `{name}`: `leader` is not a plain boolean; taken as false"
+            ));
+            false
+        }
+    };
+    let mut lifecycle = None;
+    if let Some(block) = block
+        .body()
+        .blocks()
+        .find(|b| b.identifier() == "lifecycle")
+    {
+        let hook = match attribute(block.body(), "hook") {
+            None => Hook::Empty,
+            Some(Expression::String(s)) => s
+                .parse::<Hook>()
+                .map_err(|e| invalid(format!("task `{name}`: {e}")))?,
+            Some(_) => {
+                notes.push(format!(
+                    "task `{name}`: `hook` is not a plain string; imported as a main task"
+                ));
+                Hook::Empty
+            }
+        };
+        let sidecar = match attribute(block.body(), "sidecar") {
+            None => false,
+            Some(Expression::Bool(b)) => *b,
+            Some(_) => {
+                notes.push(format!(
+                    "task `{name}`: `sidecar` is not a plain boolean; taken as false"
+                ));
+                false
+            }
+        };
+        lifecycle = Some(Lifecycle { hook, sidecar });
+    }
+    Ok(ImportedTask {
+        spec: TaskSpec::new(name, lifecycle),
+        leader,
+    })
+}
+
+fn attribute<'a>(body: &'a Body, key: &str) -> Option<&'a Expression> {
+    body.attributes().find(|a| a.key() == key).map(|a| a.expr())
+}
+
+// ---------------------------------------------------------------- allocation
+
+#[derive(Deserialize)]
+struct JsonAllocation {
+    #[serde(rename = "TaskGroup", default)]
+    group: Option<String>,
+    #[serde(rename = "TaskStates")]
+    states: Option<BTreeMap<String, TaskState>>,
+}
+
+/// Reads an allocation's JSON (`/v1/allocation/:id` or `nomad alloc status -json`).
+pub fn allocation(text: &str) -> Result<ImportedAllocation, Error> {
+    let alloc: JsonAllocation = serde_json::from_str(text).map_err(|e| {
+        if e.is_syntax() || e.is_eof() {
+            invalid(format!("JSON syntax error: {e}"))
+        } else {
+            invalid(format!("not a Nomad allocation: {e}"))
+        }
+    })?;
+    let states = alloc.states.ok_or_else(|| {
+        invalid("not a Nomad allocation: no `TaskStates` (has the allocation started?)")
+    })?;
+    Ok(ImportedAllocation {
+        group: alloc.group,
+        states: states.into_iter().collect(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Stage;
+
+    const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures");
+
+    fn fixture(name: &str) -> String {
+        std::fs::read_to_string(format!("{FIXTURES}/{name}")).unwrap()
+    }
+
+    fn stages(group: &ImportedGroup) -> Vec<(&str, Stage)> {
+        group
+            .tasks
+            .iter()
+            .map(|t| (t.spec.name.as_str(), t.spec.stage()))
+            .collect()
+    }
+
+    #[test]
+    fn service_with_a_proxy_and_an_init_task() {
+        let job = jobspec(&fixture("service-mesh.nomad.hcl")).unwrap();
+        assert_eq!(job.name, "web");
+        assert_eq!(job.groups.len(), 1);
+        assert_eq!(
+            stages(&job.groups[0]),
+            [
+                ("migrate", Stage::PrestartEphemeral),
+                ("connect-proxy", Stage::PrestartSidecar),
+                ("web", Stage::Main)
+            ]
+        );
+        assert!(job.groups[0].tasks[2].leader);
+        assert_eq!(job.notes, ["`variable` block ignored"]);
+    }
+
+    #[test]
+    fn batch_job_with_poststart_and_poststop() {
+        let job = jobspec(&fixture("batch.nomad.hcl")).unwrap();
+        assert_eq!(
+            stages(&job.groups[0]),
+            [
+                ("report", Stage::Main),
+                ("notify", Stage::PoststartEphemeral),
+                ("upload-results", Stage::Poststop)
+            ]
+        );
+    }
+
+    #[test]
+    fn every_hook_in_two_groups_and_as_json() {
+        let hcl = jobspec(&fixture("every-hook.nomad.hcl")).unwrap();
+        assert_eq!(
+            hcl.groups
+                .iter()
+                .map(|g| g.name.as_str())
+                .collect::<Vec<_>>(),
+            ["app", "cache"]
+        );
+        let all: Vec<Stage> = hcl.groups[0].tasks.iter().map(|t| t.spec.stage()).collect();
+        assert_eq!(all, Stage::ALL);
+        assert!(
+            hcl.notes
+                .iter()
+                .any(|n| n.contains("`dynamic` block ignored")),
+            "{:?}",
+            hcl.notes
+        );
+        assert!(hcl
+            .notes
+            .iter()
+            .any(|n| n.contains("task `templated`: `hook` is not a plain string")));
+        let json = jobspec(&fixture("every-hook.inspect.json")).unwrap();
+        assert_eq!(stages(&json.groups[0]), stages(&hcl.groups[0]));
+        assert!(json.groups[0].tasks.iter().any(|t| t.leader));
+    }
+
+    #[test]
+    fn allocation_task_states() {
+        let alloc = allocation(&fixture("allocation.json")).unwrap();
+        assert_eq!(alloc.group.as_deref(), Some("app"));
+        let state = |name: &str| {
+            alloc
+                .states
+                .iter()
+                .find(|(n, _)| n == name)
+                .map(|(_, s)| *s)
+        };
+        assert_eq!(state("init"), Some(TaskState::dead()));
+        assert_eq!(state("proxy"), Some(TaskState::running()));
+        assert_eq!(state("warm-up"), Some(TaskState::failed()));
+    }
+
+    #[test]
+    fn malformed_input_is_refused_with_where_and_why() {
+        for (text, line) in [
+            ("job \"x\" {\n  group \"g\" {\n    task \"t\" {\n      driver = \"docker\n", 4),
+            ("job \"x\" {\n  group \"g\" {\n    task \"t\" {\n  }\n", 4),
+            ("job \"x\" {\n  group \"g\" {\n    task \"t\" {\n      lifecycle {\n        hook = \n      }\n", 5),
+        ] {
+            let err = jobspec(text).unwrap_err().to_string();
+            assert!(err.starts_with(&format!("HCL syntax error at line {line}, column")), "{err}");
+        }
+        let err = jobspec("job \"x\" {\n group \"g\" {\n task \"t\" {\n lifecycle { hook = \"prestop\" }\n }\n }\n }").unwrap_err();
+        assert!(
+            err.to_string().contains("task `t`: unknown hook `prestop`"),
+            "{err}"
+        );
+        assert!(jobspec("variable \"x\" {}")
+            .unwrap_err()
+            .to_string()
+            .contains("no `job` block"));
+        assert!(jobspec("job \"x\" { datacenters = [\"dc1\"] }")
+            .unwrap_err()
+            .to_string()
+            .contains("no task group"));
+        assert!(jobspec("{\"Job\": {\"Name\": 3}}")
+            .unwrap_err()
+            .to_string()
+            .starts_with("not a Nomad job"));
+        assert!(jobspec("{\"ID\": \"x\"")
+            .unwrap_err()
+            .to_string()
+            .starts_with("JSON syntax error"));
+        assert!(jobspec("{\"Name\": \"x\"}")
+            .unwrap_err()
+            .to_string()
+            .contains("no `TaskGroups`"));
+        assert!(allocation("{\"ID\": \"a\"}")
+            .unwrap_err()
+            .to_string()
+            .contains("no `TaskStates`"));
+        assert!(allocation("[")
+            .unwrap_err()
+            .to_string()
+            .starts_with("JSON syntax error"));
+        assert!(
+            allocation("{\"TaskStates\": {\"t\": {\"State\": \"lost\"}}}")
+                .unwrap_err()
+                .to_string()
+                .contains("unknown task state `lost`")
+        );
+    }
+}
