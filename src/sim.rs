@@ -96,6 +96,7 @@ impl Default for Settings {
 
 /// What happened, and when.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct SimEvent {
     pub at_ms: u64,
     #[serde(flatten)]
@@ -177,10 +178,9 @@ impl Simulation {
             )));
         }
         if !(0.0..=0.9).contains(&settings.jitter) {
-            return Err(Error::Invalid(format!(
-                "jitter {} is out of range (0 to 0.9)",
-                settings.jitter
-            )));
+            return Err(Error::Invalid(
+                "jitter must be between 0 and 0.9".to_owned(),
+            ));
         }
         let coordinator = Coordinator::new(tasks.clone())?;
         let mut runners = Vec::with_capacity(tasks.len());
@@ -460,6 +460,40 @@ pub fn simulate(
     let mut sim = Simulation::new(tasks, behaviours, settings)?;
     sim.run();
     Ok(sim.events)
+}
+
+/// A behaviour given in part (JSON, from the npm package): what is missing
+/// comes from [`Behaviour::typical`] for the task's stage.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase", deny_unknown_fields)]
+pub struct BehaviourPatch {
+    pub start_ms: Option<u64>,
+    /// Absent: typical; `null`: runs until killed; a number: exits after it.
+    pub run_ms: Option<serde_json::Value>,
+    pub fails: Option<bool>,
+    pub leader: Option<bool>,
+}
+
+impl BehaviourPatch {
+    /// The full behaviour for a task of `stage`.
+    pub fn apply(&self, stage: Stage) -> Result<Behaviour, Error> {
+        let mut b = Behaviour::typical(stage);
+        if let Some(ms) = self.start_ms {
+            b.start_ms = ms;
+        }
+        match &self.run_ms {
+            None => {}
+            Some(serde_json::Value::Null) => b.run_ms = None,
+            Some(value) => {
+                b.run_ms = Some(value.as_u64().ok_or_else(|| {
+                    Error::Invalid(format!("runMs must be a whole number of milliseconds or null, got {value}"))
+                })?)
+            }
+        }
+        b.fails = self.fails.unwrap_or(b.fails);
+        b.leader = self.leader.unwrap_or(b.leader);
+        Ok(b)
+    }
 }
 
 /// Whether `state` says the task has run: for tests and timelines.

@@ -129,6 +129,126 @@ fn split_names(joined: &str, lengths: &[u32]) -> Option<Vec<String>> {
     rest.is_empty().then_some(out)
 }
 
+/// A finished simulation as columns, one entry per event (see `simulate`).
+#[wasm_bindgen]
+pub struct WasmSimulation {
+    times: Vec<f64>,
+    /// 0: task state, 1: phase change, 2: gate move.
+    kinds: Vec<u8>,
+    /// Task index / from-phase code / stage code.
+    first: Vec<u32>,
+    /// State code / to-phase code / 1 if opened.
+    second: Vec<u8>,
+    /// The `why` of each task event, in order.
+    whys: Vec<String>,
+}
+
+#[wasm_bindgen]
+impl WasmSimulation {
+    pub fn times(&self) -> Vec<f64> {
+        self.times.clone()
+    }
+    pub fn kinds(&self) -> Vec<u8> {
+        self.kinds.clone()
+    }
+    pub fn first(&self) -> Vec<u32> {
+        self.first.clone()
+    }
+    pub fn second(&self) -> Vec<u8> {
+        self.second.clone()
+    }
+    pub fn whys(&self) -> Vec<String> {
+        self.whys.clone()
+    }
+}
+
+/// Runs a simulated alloc (see `crate::sim`). Tasks as in the coordinator's
+/// constructor; behaviours as columns (`start_ms`/`run_ms` NaN: typical for
+/// the hook; `run_ms` −1: until killed; `flags` bit 0 fails, bit 1 leader).
+#[wasm_bindgen]
+#[allow(clippy::too_many_arguments)]
+pub fn simulate(
+    names: &str,
+    lengths: &[u32],
+    hooks: &[u8],
+    sidecars: &[u8],
+    start_ms: &[f64],
+    run_ms: &[f64],
+    flags: &[u8],
+    settings: &[f64],
+) -> Result<WasmSimulation, JsValue> {
+    let n = lengths.len();
+    if [hooks.len(), sidecars.len(), start_ms.len(), run_ms.len(), flags.len()].iter().any(|&l| l != n)
+        || settings.len() != 4
+    {
+        return Err(type_error("simulate: columns have different lengths"));
+    }
+    let coordinator = WasmCoordinator::new(names, lengths, hooks, sidecars)?;
+    let tasks = coordinator.inner.tasks().to_vec();
+    let ms = |x: f64, what: &str, task: &str| -> Result<u64, JsValue> {
+        if x.is_finite() && x >= 0.0 && x <= 1e12 {
+            Ok(x as u64)
+        } else {
+            // (No float in the message: formatting floats would double the wasm.)
+            Err(RangeError::new(&format!("simulate: task `{task}`: {what} must be a number of milliseconds ≥ 0")).into())
+        }
+    };
+    let mut behaviours = Vec::with_capacity(n);
+    for (i, task) in tasks.iter().enumerate() {
+        let mut b = crate::sim::Behaviour::typical(task.stage());
+        if !start_ms[i].is_nan() {
+            b.start_ms = ms(start_ms[i], "startMs", &task.name)?;
+        }
+        if run_ms[i] == -1.0 {
+            b.run_ms = None;
+        } else if !run_ms[i].is_nan() {
+            b.run_ms = Some(ms(run_ms[i], "runMs", &task.name)?);
+        }
+        b.fails = flags[i] & 1 != 0;
+        b.leader = flags[i] & 2 != 0;
+        behaviours.push(b);
+    }
+    let [seed, jitter, restart_delay, horizon] = [settings[0], settings[1], settings[2], settings[3]];
+    let whole = |x: f64, what: &str| -> Result<u64, JsValue> {
+        if x.is_finite() && x >= 0.0 {
+            Ok(x as u64)
+        } else {
+            Err(RangeError::new(&format!("simulate: {what} must be a number ≥ 0")).into())
+        }
+    };
+    let settings = crate::sim::Settings {
+        seed: whole(seed, "seed")?,
+        jitter,
+        restart_delay_ms: whole(restart_delay, "restartDelayMs")?,
+        horizon_ms: whole(horizon, "horizonMs")?,
+    };
+    let events = crate::sim::simulate(tasks.clone(), behaviours, settings).map_err(js_error)?;
+    let mut out = WasmSimulation {
+        times: Vec::with_capacity(events.len()),
+        kinds: Vec::with_capacity(events.len()),
+        first: Vec::with_capacity(events.len()),
+        second: Vec::with_capacity(events.len()),
+        whys: Vec::new(),
+    };
+    for event in events {
+        use crate::sim::SimEventKind as K;
+        let (kind, a, b) = match event.kind {
+            K::Task { task, state, why } => {
+                out.whys.push(why);
+                let index = coordinator.inner.task_index(&task).unwrap_or(0);
+                (0, index as u32, (state.state as u8) << 1 | u8::from(state.failed))
+            }
+            K::Phase { from, to } => (1, from as u32, to as u8),
+            K::Gate { stage, open } => (2, stage as u32, u8::from(open)),
+        };
+        out.times.push(event.at_ms as f64);
+        out.kinds.push(kind);
+        out.first.push(a);
+        out.second.push(b);
+    }
+    Ok(out)
+}
+
 /// The coordinator, for www/src/api.js.
 #[wasm_bindgen]
 pub struct WasmCoordinator {
@@ -279,6 +399,12 @@ impl WasmCoordinator {
                 })
             })?;
         self.inner.explain(&name).map_err(js_error)
+    }
+
+    /// The coordinator as ASCII art (see `crate::ascii`).
+    #[wasm_bindgen(js_name = renderAscii)]
+    pub fn render_ascii(&self) -> String {
+        crate::ascii::render(&self.inner)
     }
 
     /// A handle to the gate of a stage, if the group has a task in it.

@@ -12,6 +12,7 @@ import {
   WasmGate,
   hookNames,
   phaseNames,
+  simulate as wasmSimulate,
   stageNames,
   statusNames,
 } from "./tasklifecycle_wasm.js";
@@ -143,6 +144,7 @@ const OPENED = Symbol("opened");
 const CLOSED = Symbol("closed");
 const SHUT = Symbol("shut");
 const FREE = Symbol("free");
+const CORE = Symbol("core");
 
 /** Blocks waiters while closed, admits them while open. Initially closed. */
 export class Gate {
@@ -425,6 +427,10 @@ export class Coordinator {
     return this.#core;
   }
 
+  [CORE]() {
+    return this.#live();
+  }
+
   #task(name) {
     const i = this.#index.get(name);
     if (i === undefined) throw new RangeError(`unknown task ${describe(name)}`);
@@ -483,5 +489,81 @@ export class Coordinator {
         reportListenerError(error);
       }
     }
+  }
+}
+
+/** The coordinator drawn as ASCII art, in the style of Nomad's package docs. */
+export function renderAscii(coordinator) {
+  if (!(coordinator instanceof Coordinator)) {
+    throw new TypeError(`renderAscii needs a Coordinator, got ${describe(coordinator)}`);
+  }
+  return coordinator[CORE]().renderAscii();
+}
+
+/**
+ * Runs a simulated alloc on a seeded, simulated clock and returns what
+ * happened: task state changes, phase changes and gate moves, in order.
+ * `behaviours[i]` describes task i (missing fields: typical for its hook);
+ * the third argument is a seed or the full settings.
+ */
+export function simulate(tasks, behaviours = [], settings = 1) {
+  if (!Array.isArray(tasks)) {
+    throw new TypeError(`tasks must be an array of task specs, got ${describe(tasks)}`);
+  }
+  if (!Array.isArray(behaviours)) {
+    throw new TypeError(`behaviours must be an array, got ${describe(behaviours)}`);
+  }
+  const n = tasks.length;
+  if (behaviours.length > n) {
+    throw new RangeError(`${behaviours.length} behaviours for ${n} tasks`);
+  }
+  const names = new Array(n);
+  const lengths = new Uint32Array(n);
+  const hooks = new Uint8Array(n);
+  const sidecars = new Uint8Array(n);
+  const startMs = new Float64Array(n).fill(NaN);
+  const runMs = new Float64Array(n).fill(NaN);
+  const flags = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    names[i] = parseTask(tasks[i], i, hooks, sidecars);
+    lengths[i] = names[i].length;
+    const b = behaviours[i];
+    if (b === undefined || b === null) continue;
+    if (typeof b !== "object") throw new TypeError(`behaviour #${i} must be an object, got ${describe(b)}`);
+    const number = (value, what) => {
+      if (typeof value !== "number") throw new TypeError(`task "${names[i]}": ${what} must be a number, got ${describe(value)}`);
+      return value;
+    };
+    if (b.startMs !== undefined) startMs[i] = number(b.startMs, "startMs");
+    if (b.runMs === null) runMs[i] = -1;
+    else if (b.runMs !== undefined) runMs[i] = number(b.runMs, "runMs");
+    flags[i] = (b.fails ? 1 : 0) | (b.leader ? 2 : 0);
+  }
+  const s = typeof settings === "number" ? { seed: settings } : settings;
+  if (s === null || typeof s !== "object") {
+    throw new TypeError(`the third argument must be a seed or settings, got ${describe(settings)}`);
+  }
+  const knobs = new Float64Array([s.seed ?? 1, s.jitter ?? 0.2, s.restartDelayMs ?? 1000, s.horizonMs ?? 120000]);
+  const run = wasmSimulate(names.join(""), lengths, hooks, sidecars, startMs, runMs, flags, knobs);
+  try {
+    const { phases, stages, statuses } = words();
+    const statusOf = Object.keys(statuses);
+    const [times, kinds, first, second, whys] = [run.times(), run.kinds(), run.first(), run.second(), run.whys()];
+    const events = [];
+    let w = 0;
+    for (let i = 0; i < times.length; i++) {
+      const atMs = times[i];
+      if (kinds[i] === 0) {
+        const state = { state: statusOf[second[i] >> 1], failed: (second[i] & 1) === 1 };
+        events.push({ atMs, type: "task", task: names[first[i]], state, why: whys[w++] });
+      } else if (kinds[i] === 1) {
+        events.push({ atMs, type: "phase", from: phases[first[i]], to: phases[second[i]] });
+      } else {
+        events.push({ atMs, type: "gate", stage: stages[first[i]], open: second[i] === 1 });
+      }
+    }
+    return events;
+  } finally {
+    run.free();
   }
 }

@@ -120,3 +120,48 @@ export class Gate {
   free(): void;
   [Symbol.dispose](): void;
 }
+
+/** The coordinator drawn as ASCII art, in the style of Nomad's package documentation. */
+export function renderAscii(coordinator: Coordinator): string;
+
+/** How a simulated task behaves once its gate admits it; missing fields are typical for its hook. */
+export interface Behaviour {
+  /** From admission to running, in simulated milliseconds. */
+  startMs?: number;
+  /** From running to exit; `null` runs until killed. */
+  runMs?: number | null;
+  /** Exits non-zero (failed) instead of 0. */
+  fails?: boolean;
+  /** Nomad's `leader`: when it dies, every other task is killed. */
+  leader?: boolean;
+}
+
+/** The simulation's knobs. */
+export interface SimSettings {
+  /** The same seed and settings always give the same run. */
+  seed?: number;
+  /** Durations are scaled by a random factor in 1 ± jitter (0 to 0.9; default 0.2). */
+  jitter?: number;
+  /** Delay before a sidecar that exited 0 runs again (default 1000). */
+  restartDelayMs?: number;
+  /** The simulation stops here (default 120000). */
+  horizonMs?: number;
+}
+
+/** Something that happened in a simulated alloc. */
+export type SimEvent = { atMs: number } & (
+  | { type: "task"; task: string; state: TaskState; why: string }
+  | { type: "phase"; from: Phase; to: Phase }
+  | { type: "gate"; stage: Stage; open: boolean }
+);
+
+/**
+ * Runs a simulated alloc: task runners wait on their real start conditions
+ * and follow Nomad's alloc-runner rules (kills on failure or leader death,
+ * sidecars stopped after the main tasks, poststop last, sidecar restarts).
+ */
+export function simulate(
+  tasks: ReadonlyArray<TaskSpec | NomadTask>,
+  behaviours?: ReadonlyArray<Behaviour | null | undefined>,
+  seedOrSettings?: number | SimSettings,
+): SimEvent[];
