@@ -46,12 +46,12 @@ pub fn render(coordinator: &Coordinator) -> String {
     let phase = coordinator.phase();
     let states = coordinator.task_states();
     let tasks = coordinator.tasks();
-    let mut out: Vec<String> = Vec::new();
-
-    out.push("┌──────────────┐".into());
-    out.push("│ ALLOC RUNNER │".into());
-    out.push("└──────┬───────┘".into());
-    out.push("       │ task state".into());
+    let mut out: Vec<String> = vec![
+        "┌──────────────┐".into(),
+        "│ ALLOC RUNNER │".into(),
+        "└──────┬───────┘".into(),
+        "       │ task state".into(),
+    ];
     let title = format!(" Current state: {phase}");
     let width = 30usize.max(title.chars().count() + 2);
     let mut coord = boxed(&[title, " COORDINATOR".into()], width, 0);

@@ -4,10 +4,15 @@
 //!
 //! Constructs that don't bear on the lifecycle are skipped; those that might
 //! (a `dynamic` block, a hook that is not a plain string) are skipped with a note.
+//!
+//! HCL is read with hcl-rs's parser (`hcl::edit`) and walked as parsed,
+//! without converting it into hcl-rs's value types: the playground's wasm
+//! stays smaller that way.
 
 use std::collections::BTreeMap;
 
-use hcl::{Block, Body, Expression};
+use hcl::edit::expr::Expression;
+use hcl::edit::structure::{Block, Body};
 use serde::Deserialize;
 
 use crate::error::Error;
@@ -65,10 +70,14 @@ pub fn jobspec(text: &str) -> Result<ImportedJob, Error> {
 
 // ---------------------------------------------------------------- JSON
 
+/// `nomad job inspect` wraps the job in `{"Job": …}`; the API serves it bare.
+/// One struct reads both, in one pass.
 #[derive(Deserialize)]
-struct JsonWrapper {
-    #[serde(rename = "Job")]
-    job: JsonJob,
+struct JsonTop {
+    #[serde(rename = "Job", default)]
+    job: Option<JsonJob>,
+    #[serde(flatten)]
+    bare: JsonJob,
 }
 
 #[derive(Deserialize)]
@@ -98,14 +107,14 @@ struct JsonTask {
 }
 
 fn json_job(text: &str) -> Result<ImportedJob, Error> {
-    let value: serde_json::Value =
-        serde_json::from_str(text).map_err(|e| invalid(format!("JSON syntax error: {e}")))?;
-    let job: JsonJob = if value.get("Job").is_some() {
-        serde_json::from_value::<JsonWrapper>(value).map(|w| w.job)
-    } else {
-        serde_json::from_value(value)
-    }
-    .map_err(|e| invalid(format!("not a Nomad job: {e}")))?;
+    let top: JsonTop = serde_json::from_str(text).map_err(|e| {
+        if e.is_syntax() || e.is_eof() {
+            invalid(format!("JSON syntax error: {e}"))
+        } else {
+            invalid(format!("not a Nomad job: {e}"))
+        }
+    })?;
+    let job = top.job.unwrap_or(top.bare);
     if job.groups.is_none() {
         return Err(invalid("not a Nomad job: no `TaskGroups`"));
     }
@@ -135,28 +144,27 @@ fn json_job(text: &str) -> Result<ImportedJob, Error> {
 // ---------------------------------------------------------------- HCL
 
 fn hcl_job(text: &str) -> Result<ImportedJob, Error> {
-    let body: Body = hcl::parse(text).map_err(|e| match e {
-        hcl::Error::Parse(p) => invalid(format!(
+    let body: Body = hcl::edit::parser::parse_body(text).map_err(|p| {
+        invalid(format!(
             "HCL syntax error at line {}, column {}: {}",
             p.location().line(),
             p.location().column(),
             p.message()
-        )),
-        other => invalid(format!("HCL error: {other}")),
+        ))
     })?;
     let mut notes = Vec::new();
-    let mut jobs = body.blocks().filter(|b| b.identifier() == "job");
+    let mut jobs = body.get_blocks("job");
     let job = jobs.next().ok_or_else(|| invalid("no `job` block found"))?;
     if jobs.next().is_some() {
         notes.push("more than one `job` block: only the first is imported".into());
     }
-    for block in body.blocks().filter(|b| b.identifier() != "job") {
-        notes.push(format!("`{}` block ignored", block.identifier()));
+    for block in body.blocks().filter(|b| !b.has_ident("job")) {
+        notes.push(format!("`{}` block ignored", block.ident.as_str()));
     }
     let name = label(job).unwrap_or_default();
     let mut groups = Vec::new();
-    for block in job.body().blocks() {
-        match block.identifier() {
+    for block in job.body.blocks() {
+        match block.ident.as_str() {
             "group" => groups.push(hcl_group(block, &mut notes)?),
             "dynamic" => notes.push(format!("job `{name}`: `dynamic` block ignored")),
             _ => {}
@@ -170,14 +178,14 @@ fn hcl_job(text: &str) -> Result<ImportedJob, Error> {
 }
 
 fn label(block: &Block) -> Option<String> {
-    block.labels().first().map(|l| l.as_str().to_owned())
+    block.labels.first().map(|l| l.as_str().to_owned())
 }
 
 fn hcl_group(block: &Block, notes: &mut Vec<String>) -> Result<ImportedGroup, Error> {
     let name = label(block).ok_or_else(|| invalid("a `group` block has no name"))?;
     let mut tasks = Vec::new();
-    for task in block.body().blocks() {
-        match task.identifier() {
+    for task in block.body.blocks() {
+        match task.ident.as_str() {
             "task" => tasks.push(hcl_task(task, &name, notes)?),
             "dynamic" => notes.push(format!("group `{name}`: `dynamic` block ignored")),
             _ => {}
@@ -189,9 +197,9 @@ fn hcl_group(block: &Block, notes: &mut Vec<String>) -> Result<ImportedGroup, Er
 fn hcl_task(block: &Block, group: &str, notes: &mut Vec<String>) -> Result<ImportedTask, Error> {
     let name = label(block)
         .ok_or_else(|| invalid(format!("group `{group}`: a `task` block has no name")))?;
-    let leader = match attribute(block.body(), "leader") {
+    let leader = match attribute(&block.body, "leader") {
         None => false,
-        Some(Expression::Bool(b)) => *b,
+        Some(Expression::Bool(b)) => *b.value(),
         Some(_) => {
             notes.push(format!(
                 "task `{name}`: `leader` is not a plain boolean; taken as false"
@@ -200,14 +208,11 @@ fn hcl_task(block: &Block, group: &str, notes: &mut Vec<String>) -> Result<Impor
         }
     };
     let mut lifecycle = None;
-    if let Some(block) = block
-        .body()
-        .blocks()
-        .find(|b| b.identifier() == "lifecycle")
-    {
-        let hook = match attribute(block.body(), "hook") {
+    if let Some(block) = block.body.get_blocks("lifecycle").next() {
+        let hook = match attribute(&block.body, "hook") {
             None => Hook::Empty,
             Some(Expression::String(s)) => s
+                .value()
                 .parse::<Hook>()
                 .map_err(|e| invalid(format!("task `{name}`: {e}")))?,
             Some(_) => {
@@ -217,9 +222,9 @@ fn hcl_task(block: &Block, group: &str, notes: &mut Vec<String>) -> Result<Impor
                 Hook::Empty
             }
         };
-        let sidecar = match attribute(block.body(), "sidecar") {
+        let sidecar = match attribute(&block.body, "sidecar") {
             None => false,
-            Some(Expression::Bool(b)) => *b,
+            Some(Expression::Bool(b)) => *b.value(),
             Some(_) => {
                 notes.push(format!(
                     "task `{name}`: `sidecar` is not a plain boolean; taken as false"
@@ -236,7 +241,7 @@ fn hcl_task(block: &Block, group: &str, notes: &mut Vec<String>) -> Result<Impor
 }
 
 fn attribute<'a>(body: &'a Body, key: &str) -> Option<&'a Expression> {
-    body.attributes().find(|a| a.key() == key).map(|a| a.expr())
+    body.get_attribute(key).map(|a| &a.value)
 }
 
 // ---------------------------------------------------------------- allocation

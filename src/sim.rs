@@ -225,6 +225,19 @@ impl Simulation {
         &self.states
     }
 
+    /// Whether task `task`'s runner is still waiting on its start condition.
+    pub fn is_waiting(&self, task: usize) -> bool {
+        matches!(self.runners.get(task), Some(Runner::Waiting(_)))
+    }
+
+    pub fn behaviours(&self) -> &[Behaviour] {
+        &self.behaviours
+    }
+
+    pub fn settings(&self) -> Settings {
+        self.settings
+    }
+
     /// Everything that happened so far, in order.
     pub fn events(&self) -> &[SimEvent] {
         &self.events
@@ -486,7 +499,9 @@ impl BehaviourPatch {
             Some(serde_json::Value::Null) => b.run_ms = None,
             Some(value) => {
                 b.run_ms = Some(value.as_u64().ok_or_else(|| {
-                    Error::Invalid(format!("runMs must be a whole number of milliseconds or null, got {value}"))
+                    Error::Invalid(format!(
+                        "runMs must be a whole number of milliseconds or null, got {value}"
+                    ))
                 })?)
             }
         }

@@ -178,7 +178,15 @@ pub fn simulate(
     settings: &[f64],
 ) -> Result<WasmSimulation, JsValue> {
     let n = lengths.len();
-    if [hooks.len(), sidecars.len(), start_ms.len(), run_ms.len(), flags.len()].iter().any(|&l| l != n)
+    if [
+        hooks.len(),
+        sidecars.len(),
+        start_ms.len(),
+        run_ms.len(),
+        flags.len(),
+    ]
+    .iter()
+    .any(|&l| l != n)
         || settings.len() != 4
     {
         return Err(type_error("simulate: columns have different lengths"));
@@ -186,11 +194,14 @@ pub fn simulate(
     let coordinator = WasmCoordinator::new(names, lengths, hooks, sidecars)?;
     let tasks = coordinator.inner.tasks().to_vec();
     let ms = |x: f64, what: &str, task: &str| -> Result<u64, JsValue> {
-        if x.is_finite() && x >= 0.0 && x <= 1e12 {
+        if (0.0..=1e12).contains(&x) {
             Ok(x as u64)
         } else {
             // (No float in the message: formatting floats would double the wasm.)
-            Err(RangeError::new(&format!("simulate: task `{task}`: {what} must be a number of milliseconds ≥ 0")).into())
+            Err(RangeError::new(&format!(
+                "simulate: task `{task}`: {what} must be a number of milliseconds ≥ 0"
+            ))
+            .into())
         }
     };
     let mut behaviours = Vec::with_capacity(n);
@@ -208,7 +219,8 @@ pub fn simulate(
         b.leader = flags[i] & 2 != 0;
         behaviours.push(b);
     }
-    let [seed, jitter, restart_delay, horizon] = [settings[0], settings[1], settings[2], settings[3]];
+    let [seed, jitter, restart_delay, horizon] =
+        [settings[0], settings[1], settings[2], settings[3]];
     let whole = |x: f64, what: &str| -> Result<u64, JsValue> {
         if x.is_finite() && x >= 0.0 {
             Ok(x as u64)
@@ -236,7 +248,11 @@ pub fn simulate(
             K::Task { task, state, why } => {
                 out.whys.push(why);
                 let index = coordinator.inner.task_index(&task).unwrap_or(0);
-                (0, index as u32, (state.state as u8) << 1 | u8::from(state.failed))
+                (
+                    0,
+                    index as u32,
+                    (state.state as u8) << 1 | u8::from(state.failed),
+                )
             }
             K::Phase { from, to } => (1, from as u32, to as u8),
             K::Gate { stage, open } => (2, stage as u32, u8::from(open)),

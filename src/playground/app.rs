@@ -9,12 +9,27 @@ use yew::prelude::*;
 
 use super::browser;
 use super::diagram::Diagram;
-use super::fsm::FsmView;
-use super::log::{EventLog, LogEntry};
+use super::fsm::{fsm_view, FsmProps};
+use super::importer::Importer;
+use super::log::{event_log, EventLogProps, LogEntry};
+use super::run::RunPanel;
 use super::tasks::TaskList;
-use super::toolbar::Toolbar;
+use super::timeline::Timeline;
+use super::toolbar::{toolbar, ToolbarProps};
+use crate::import::ImportedJob;
 use crate::scenario::{default_preset, lifecycle_for, Preset, Scenario};
-use crate::{Coordinator, Hook, Lifecycle, Stage, TaskSpec, TaskState, Transition};
+use crate::sim::{Behaviour, Settings, SimEvent, SimEventKind, Simulation};
+use crate::{Coordinator, Hook, Lifecycle, Stage, StageSet, TaskSpec, TaskState, Transition};
+
+/// Switchboard (the user reports states) or run (a simulated alloc runner does).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Manual,
+    Run,
+}
+
+/// Real time between two ticks of a playing simulation.
+const TICK_MS: u64 = 100;
 
 /// Everything the page can ask for.
 pub enum Msg {
@@ -43,6 +58,25 @@ pub enum Msg {
     /// The user edited the URL hash.
     HashChanged,
     DismissNotice,
+    SetMode(Mode),
+    Play,
+    Pause,
+    Step,
+    ToEnd,
+    SimReset,
+    SetSpeed(f64),
+    SetSeed(u64),
+    SetBehaviour(usize, Behaviour),
+    /// A playing simulation's clock tick (tagged so stale ticks are ignored).
+    Tick(u64),
+    JobText(String),
+    ImportJob,
+    PickGroup(usize),
+    AllocText(String),
+    ApplyAlloc,
+    ExportDiagram,
+    ExportTimeline,
+    ExportAscii,
 }
 
 pub struct App {
@@ -59,6 +93,24 @@ pub struct App {
     /// An edit the coordinator refused: the task and why.
     edit_error: Option<(usize, String)>,
     _hash_listener: Option<Closure<dyn FnMut()>>,
+    /// `?embed`: the compact view for iframes in docs.
+    embed: bool,
+    mode: Mode,
+    /// Per task, how it behaves in run mode.
+    behaviours: Vec<Behaviour>,
+    sim: Option<Simulation>,
+    seed: u64,
+    speed: f64,
+    playing: bool,
+    play_generation: u64,
+    job_text: String,
+    alloc_text: String,
+    import_error: Option<String>,
+    import_notes: Rc<Vec<String>>,
+    /// A job whose task group the user is choosing.
+    pending_job: Option<ImportedJob>,
+    /// The last ASCII export, shown under the diagram.
+    ascii: Option<String>,
 }
 
 impl Component for App {
@@ -91,6 +143,20 @@ impl Component for App {
             notice,
             edit_error: None,
             _hash_listener: listener,
+            embed: browser::is_embed(),
+            mode: Mode::Manual,
+            behaviours: Vec::new(),
+            sim: None,
+            seed: 1,
+            speed: 1.0,
+            playing: false,
+            play_generation: 0,
+            job_text: String::new(),
+            alloc_text: String::new(),
+            import_error: None,
+            import_notes: Rc::new(Vec::new()),
+            pending_job: None,
+            ascii: None,
         };
         app.load(ctx, scenario, "page loaded");
         app
@@ -199,48 +265,189 @@ impl Component for App {
                 }
             }
             Msg::DismissNotice => self.notice = None,
+            Msg::SetMode(mode) => {
+                self.mode = mode;
+                self.playing = false;
+                self.sim = None;
+                if mode == Mode::Run {
+                    self.new_simulation();
+                }
+            }
+            Msg::Play => {
+                if self.sim.as_ref().is_some_and(|s| !s.is_finished()) {
+                    self.playing = true;
+                    self.play_generation += 1;
+                    self.schedule_tick(ctx);
+                }
+            }
+            Msg::Pause => self.playing = false,
+            Msg::Step => {
+                self.playing = false;
+                if let Some(sim) = &mut self.sim {
+                    sim.step();
+                }
+            }
+            Msg::ToEnd => {
+                self.playing = false;
+                if let Some(sim) = &mut self.sim {
+                    sim.run();
+                }
+            }
+            Msg::SimReset => {
+                self.playing = false;
+                self.new_simulation();
+            }
+            Msg::SetSpeed(speed) => self.speed = speed,
+            Msg::SetSeed(seed) => {
+                self.seed = seed;
+                self.playing = false;
+                self.new_simulation();
+            }
+            Msg::SetBehaviour(i, behaviour) => {
+                if let Some(slot) = self.behaviours.get_mut(i) {
+                    *slot = behaviour;
+                    self.playing = false;
+                    self.new_simulation();
+                }
+            }
+            Msg::Tick(generation) => {
+                if !self.playing || generation != self.play_generation {
+                    return false;
+                }
+                let speed = self.speed;
+                if let Some(sim) = &mut self.sim {
+                    let next = sim.now_ms() + (TICK_MS as f64 * speed) as u64;
+                    sim.run_until(next);
+                    if sim.is_finished() {
+                        self.playing = false;
+                    }
+                }
+                if self.playing {
+                    self.schedule_tick(ctx);
+                }
+            }
+            Msg::JobText(text) => {
+                self.job_text = text;
+                return false;
+            }
+            Msg::ImportJob => self.import_job(ctx),
+            Msg::PickGroup(i) => {
+                if let Some(job) = self.pending_job.take() {
+                    self.use_group(ctx, &job, i);
+                }
+            }
+            Msg::AllocText(text) => {
+                self.alloc_text = text;
+                return false;
+            }
+            Msg::ApplyAlloc => self.apply_allocation(ctx),
+            Msg::ExportDiagram => {
+                if let Some(svg) = browser::outer_html("svg.diagram") {
+                    browser::download("tasklifecycle-diagram.svg", "image/svg+xml", &svg);
+                }
+                return false;
+            }
+            Msg::ExportTimeline => {
+                if let Some(svg) = browser::outer_html("svg.timeline") {
+                    browser::download("tasklifecycle-timeline.svg", "image/svg+xml", &svg);
+                }
+                return false;
+            }
+            Msg::ExportAscii => {
+                let art = crate::ascii::render(self.shown_coordinator());
+                browser::download("tasklifecycle-diagram.txt", "text/plain", &art);
+                self.ascii = Some(art);
+            }
         }
         true
     }
 
     fn view(&self, ctx: &Context<Self>) -> Html {
         let link = ctx.link();
-        let c = &self.coordinator;
+        let running = self.mode == Mode::Run;
+        let c = self.shown_coordinator();
+        let sim = self.sim.as_ref().filter(|_| running);
         let phase = c.phase();
         let runners: Vec<super::TaskView> = self
             .scenario
             .tasks
             .iter()
             .enumerate()
-            .map(|(i, task)| {
-                let allowed = c.is_allowed(&task.name).unwrap_or(false);
-                super::TaskView {
-                    index: i,
-                    spec: task.clone(),
-                    state: self.scenario.states[i],
-                    waiting: !self.admitted.get(i).copied().unwrap_or(false),
-                    allowed,
-                    explain: c.explain(&task.name).unwrap_or_default(),
-                }
+            .map(|(i, task)| super::TaskView {
+                index: i,
+                spec: task.clone(),
+                state: match sim {
+                    Some(sim) => sim.states()[i],
+                    None => self.scenario.states[i],
+                },
+                waiting: match sim {
+                    Some(sim) => sim.is_waiting(i),
+                    None => !self.admitted.get(i).copied().unwrap_or(false),
+                },
+                allowed: c.is_allowed(&task.name).unwrap_or(false),
+                explain: c.explain(&task.name).unwrap_or_default(),
             })
             .collect();
         let runners = Rc::new(runners);
-        let gates: Vec<(Stage, bool)> = c
-            .stages()
-            .iter()
-            .map(|s| (s, c.gate(s).is_some_and(|g| g.is_open())))
-            .collect();
+        let gates: Rc<Vec<(Stage, bool)>> = Rc::new(
+            c.stages()
+                .iter()
+                .map(|s| (s, c.gate(s).is_some_and(|g| g.is_open())))
+                .collect(),
+        );
+        let diagram = html! {
+            <div class="diagram-scroll">
+                <Diagram phase={phase} gates={gates.clone()} runners={runners.clone()} />
+            </div>
+        };
+        let task_list = html! {
+            <TaskList
+                runners={runners.clone()}
+                edit_error={self.edit_error.clone()}
+                locked={running}
+                compact={self.embed}
+                on_state={link.callback(|(i, s)| Msg::SetState(i, s))}
+                on_rename={link.callback(|(i, n)| Msg::Rename(i, n))}
+                on_hook={link.callback(|(i, h)| Msg::SetHook(i, h))}
+                on_sidecar={link.callback(|(i, s)| Msg::SetSidecar(i, s))}
+                on_delete={link.callback(Msg::Delete)}
+                on_add={link.callback(|_| Msg::Add)}
+            />
+        };
+        if self.embed {
+            return html! {
+                <main class="embed" data-embed="">
+                    <div class="embed-head">
+                        <strong>{ "Nomad task lifecycle" }</strong>
+                        <a href={browser::share_url(&self.scenario.to_hash()).replacen("?embed", "?", 1)}
+                            target="_blank" rel="noopener">{ "Open in the playground ↗" }</a>
+                    </div>
+                    { diagram }
+                    { task_list }
+                </main>
+            };
+        }
+        let log = match sim {
+            Some(sim) => Self::sim_log(sim),
+            None => self.log.clone(),
+        };
+        let mode_button = |label: &'static str, mode: Mode| {
+            html! {
+                <button type="button" data-mode={label} aria-pressed={(self.mode == mode).to_string()}
+                    onclick={link.callback(move |_| Msg::SetMode(mode))}>{ label }</button>
+            }
+        };
         html! {
             <>
-            <Toolbar
-                phase={phase}
-                share={browser::share_url(&self.scenario.to_hash())}
-                on_preset={link.callback(Msg::Preset)}
-                on_restart={link.callback(|_| Msg::Restart)}
-                on_restore={link.callback(|_| Msg::Restore)}
-                on_reset={link.callback(|_| Msg::Reset)}
-                on_all_pending={link.callback(|_| Msg::AllPending)}
-            />
+            { toolbar(&ToolbarProps {
+                phase,
+                share: browser::share_url(&self.scenario.to_hash()),
+                on_preset: link.callback(Msg::Preset),
+                on_restart: link.callback(|_| Msg::Restart),
+                on_restore: link.callback(|_| Msg::Restore),
+                on_reset: link.callback(|_| Msg::Reset),
+                on_all_pending: link.callback(|_| Msg::AllPending),
+            }) }
             if let Some(notice) = &self.notice {
                 <div class="notice" role="alert">
                     <span>{ notice }</span>
@@ -250,31 +457,77 @@ impl Component for App {
             }
             <main class="layout">
                 <section class="panel diagram-panel" aria-labelledby="diagram-title">
-                    <h2 id="diagram-title">{ "Gates" }</h2>
-                    <div class="diagram-scroll">
-                        <Diagram phase={phase} gates={Rc::new(gates)} runners={runners.clone()} />
+                    <div class="panel-head">
+                        <h2 id="diagram-title">{ "Gates" }</h2>
+                        <div class="modes" role="group" aria-label="Mode">
+                            { mode_button("switchboard", Mode::Manual) }
+                            { mode_button("run", Mode::Run) }
+                        </div>
+                        <div class="exports" role="group" aria-label="Export">
+                            <button type="button" data-export="svg" onclick={link.callback(|_| Msg::ExportDiagram)}>{ "SVG" }</button>
+                            <button type="button" data-export="ascii" onclick={link.callback(|_| Msg::ExportAscii)}>{ "ASCII" }</button>
+                        </div>
                     </div>
+                    { diagram }
+                    if let Some(sim) = sim {
+                        <RunPanel
+                            now_ms={sim.now_ms()}
+                            playing={self.playing}
+                            finished={sim.is_finished()}
+                            speed={self.speed}
+                            seed={self.seed}
+                            tasks={Rc::new(self.scenario.tasks.iter().map(|t| t.name.clone()).zip(self.behaviours.iter().copied()).collect::<Vec<_>>())}
+                            on_play={link.callback(|_| Msg::Play)}
+                            on_pause={link.callback(|_| Msg::Pause)}
+                            on_step={link.callback(|_| Msg::Step)}
+                            on_end={link.callback(|_| Msg::ToEnd)}
+                            on_reset={link.callback(|_| Msg::SimReset)}
+                            on_speed={link.callback(Msg::SetSpeed)}
+                            on_seed={link.callback(Msg::SetSeed)}
+                            on_behaviour={link.callback(|(i, b)| Msg::SetBehaviour(i, b))}
+                        />
+                        <div class="timeline-head">
+                            <h3>{ "Timeline" }</h3>
+                            <button type="button" data-export="timeline" onclick={link.callback(|_| Msg::ExportTimeline)}>{ "Timeline SVG" }</button>
+                        </div>
+                        <div class="diagram-scroll">
+                            <Timeline
+                                tasks={Rc::new(self.scenario.tasks.iter().map(|t| t.name.clone()).collect::<Vec<_>>())}
+                                events={Rc::new(sim.events().to_vec())}
+                                now_ms={sim.now_ms()}
+                            />
+                        </div>
+                    }
+                    if let Some(art) = &self.ascii {
+                        <pre class="ascii" data-ascii="">{ art }</pre>
+                    }
                 </section>
                 <section class="panel fsm-panel" aria-labelledby="fsm-title">
                     <h2 id="fsm-title">{ "Coordinator" }</h2>
-                    <FsmView phase={phase} checks={Rc::new(c.next_transitions())} />
+                    { fsm_view(&FsmProps { phase, checks: Rc::new(c.next_transitions()) }) }
                 </section>
                 <section class="panel tasks-panel" aria-labelledby="tasks-title">
                     <h2 id="tasks-title">{ "Tasks" }</h2>
-                    <TaskList
-                        runners={runners}
-                        edit_error={self.edit_error.clone()}
-                        on_state={link.callback(|(i, s)| Msg::SetState(i, s))}
-                        on_rename={link.callback(|(i, n)| Msg::Rename(i, n))}
-                        on_hook={link.callback(|(i, h)| Msg::SetHook(i, h))}
-                        on_sidecar={link.callback(|(i, s)| Msg::SetSidecar(i, s))}
-                        on_delete={link.callback(Msg::Delete)}
-                        on_add={link.callback(|_| Msg::Add)}
-                    />
+                    { task_list }
                 </section>
                 <section class="panel log-panel" aria-labelledby="log-title">
                     <h2 id="log-title">{ "Event log" }</h2>
-                    <EventLog entries={Rc::new(self.log.clone())} />
+                    { event_log(&EventLogProps { entries: Rc::new(log) }) }
+                </section>
+                <section class="panel import-panel" aria-labelledby="import-title">
+                    <h2 id="import-title">{ "Import from Nomad" }</h2>
+                    <Importer
+                        job_text={self.job_text.clone()}
+                        alloc_text={self.alloc_text.clone()}
+                        error={self.import_error.clone()}
+                        notes={self.import_notes.clone()}
+                        groups={self.pending_job.as_ref().map(|j| Rc::new(j.groups.iter().map(|g| format!("{} ({} tasks)", g.name, g.tasks.len())).collect::<Vec<_>>()))}
+                        on_job_text={link.callback(Msg::JobText)}
+                        on_import={link.callback(|_| Msg::ImportJob)}
+                        on_group={link.callback(Msg::PickGroup)}
+                        on_alloc_text={link.callback(Msg::AllocText)}
+                        on_apply_alloc={link.callback(|_| Msg::ApplyAlloc)}
+                    />
                 </section>
             </main>
             </>
@@ -307,6 +560,17 @@ impl App {
         self.scenario = scenario;
         self.edit_error = None;
         self.admitted = vec![false; self.scenario.tasks.len()];
+        self.behaviours = self
+            .scenario
+            .tasks
+            .iter()
+            .map(|t| Behaviour::typical(t.stage()))
+            .collect();
+        self.ascii = None;
+        self.playing = false;
+        if self.mode == Mode::Run {
+            self.new_simulation();
+        }
         self.push_log(format!("{why}: new coordinator in init"), None);
         for i in 0..self.scenario.tasks.len() {
             self.arm(ctx, i);
@@ -386,6 +650,153 @@ impl App {
                 self.arm(ctx, i);
             }
         }
+    }
+
+    /// The coordinator the page shows: the simulation's in run mode.
+    fn shown_coordinator(&self) -> &Coordinator {
+        match (&self.sim, self.mode) {
+            (Some(sim), Mode::Run) => sim.coordinator(),
+            _ => &self.coordinator,
+        }
+    }
+
+    fn new_simulation(&mut self) {
+        let settings = Settings {
+            seed: self.seed,
+            ..Settings::default()
+        };
+        match Simulation::new(
+            self.scenario.tasks.clone(),
+            self.behaviours.clone(),
+            settings,
+        ) {
+            Ok(sim) => self.sim = Some(sim),
+            Err(err) => self.notice = Some(err.to_string()),
+        }
+    }
+
+    fn schedule_tick(&self, ctx: &Context<Self>) {
+        let generation = self.play_generation;
+        ctx.link().send_future(async move {
+            yew::platform::time::sleep(std::time::Duration::from_millis(TICK_MS)).await;
+            Msg::Tick(generation)
+        });
+    }
+
+    fn import_job(&mut self, ctx: &Context<Self>) {
+        match crate::import::jobspec(&self.job_text) {
+            Err(err) => {
+                self.import_error = Some(format!("{err}. Nothing was changed."));
+                self.pending_job = None;
+            }
+            Ok(job) => {
+                self.import_error = None;
+                self.import_notes = Rc::new(job.notes.clone());
+                if job.groups.len() == 1 {
+                    self.use_group(ctx, &job, 0);
+                } else {
+                    self.pending_job = Some(job);
+                }
+            }
+        }
+    }
+
+    fn use_group(&mut self, ctx: &Context<Self>, job: &ImportedJob, i: usize) {
+        let Some(group) = job.groups.get(i) else {
+            return;
+        };
+        let tasks: Vec<TaskSpec> = group.tasks.iter().map(|t| t.spec.clone()).collect();
+        if let Err(err) = Coordinator::new(tasks.clone()) {
+            self.import_error = Some(format!(
+                "group `{}`: {err}. Nothing was changed.",
+                group.name
+            ));
+            return;
+        }
+        let states = vec![TaskState::pending(); tasks.len()];
+        self.load(
+            ctx,
+            Scenario { tasks, states },
+            &format!("imported job `{}`, group `{}`", job.name, group.name),
+        );
+        for (behaviour, task) in self.behaviours.iter_mut().zip(&group.tasks) {
+            behaviour.leader = task.leader;
+        }
+        if self.mode == Mode::Run {
+            self.new_simulation();
+        }
+    }
+
+    fn apply_allocation(&mut self, ctx: &Context<Self>) {
+        let alloc = match crate::import::allocation(&self.alloc_text) {
+            Ok(alloc) => alloc,
+            Err(err) => {
+                self.import_error = Some(format!("{err}. Nothing was changed."));
+                return;
+            }
+        };
+        let mut states = self.scenario.states.clone();
+        for (name, state) in &alloc.states {
+            match self.scenario.tasks.iter().position(|t| &t.name == name) {
+                Some(i) => states[i] = *state,
+                None => {
+                    self.import_error = Some(format!(
+                        "the allocation has task `{name}`, which this task group does not. Nothing was changed."
+                    ));
+                    return;
+                }
+            }
+        }
+        self.import_error = None;
+        self.mode = Mode::Manual;
+        self.sim = None;
+        self.scenario.states = states;
+        self.report(ctx, "allocation applied via restore".into(), true);
+    }
+
+    /// The run's phase changes as log entries, with the task events that caused them.
+    fn sim_log(sim: &Simulation) -> Vec<LogEntry> {
+        let mut entries = Vec::new();
+        let mut causes: Vec<String> = Vec::new();
+        let events: &[SimEvent] = sim.events();
+        for (k, e) in events.iter().enumerate() {
+            match &e.kind {
+                SimEventKind::Task { task, why, .. } => causes.push(format!("{task} {why}")),
+                SimEventKind::Phase { from, to } => {
+                    let (mut opened, mut closed) = (StageSet::EMPTY, StageSet::EMPTY);
+                    for g in events[k + 1..]
+                        .iter()
+                        .take_while(|g| matches!(g.kind, SimEventKind::Gate { .. }))
+                    {
+                        if let SimEventKind::Gate { stage, open } = g.kind {
+                            if open {
+                                opened.insert(stage)
+                            } else {
+                                closed.insert(stage)
+                            }
+                        }
+                    }
+                    let cause = if causes.is_empty() {
+                        "alloc runner starts".to_owned()
+                    } else {
+                        causes.join(", ")
+                    };
+                    entries.push(LogEntry {
+                        seq: k as u64,
+                        cause: format!("t={} {cause}", super::timeline::seconds(e.at_ms)),
+                        transition: Some(Transition {
+                            from: *from,
+                            to: *to,
+                            opened,
+                            closed,
+                        }),
+                    });
+                    causes.clear();
+                }
+                SimEventKind::Gate { .. } => {}
+            }
+        }
+        entries
     }
 
     /// Starts a real wait on task `i`'s start condition.

@@ -43,3 +43,39 @@ pub fn on_hash_change(f: impl FnMut() + 'static) -> Option<Closure<dyn FnMut()>>
         .ok()?;
     Some(closure)
 }
+
+/// Whether the page was opened with `?embed` (the compact view for iframes).
+pub fn is_embed() -> bool {
+    window()
+        .and_then(|w| w.location().search().ok())
+        .is_some_and(|q| {
+            q.trim_start_matches('?')
+                .split('&')
+                .any(|p| p == "embed" || p.starts_with("embed="))
+        })
+}
+
+/// Offers `content` as a file download named `name`.
+pub fn download(name: &str, mime: &str, content: &str) {
+    let _ = try_download(name, mime, content);
+}
+
+fn try_download(name: &str, mime: &str, content: &str) -> Option<()> {
+    let document = window()?.document()?;
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(content));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(mime);
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options).ok()?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob).ok()?;
+    let a: web_sys::HtmlAnchorElement = document.create_element("a").ok()?.dyn_into().ok()?;
+    a.set_href(&url);
+    a.set_download(name);
+    a.click();
+    web_sys::Url::revoke_object_url(&url).ok()
+}
+
+/// The markup of the first element matching `selector` (an SVG to export).
+pub fn outer_html(selector: &str) -> Option<String> {
+    let element = window()?.document()?.query_selector(selector).ok()??;
+    Some(element.outer_html())
+}

@@ -18,15 +18,38 @@ pub struct DiagramProps {
     pub runners: Rc<Vec<TaskView>>,
 }
 
-const WIDTH: f64 = 800.0;
-const COORD: (f64, f64, f64, f64) = (20.0, 100.0, 470.0, 120.0);
-const GATE_Y: f64 = 290.0;
-const GATE_W: f64 = 56.0;
-const GATE_H: f64 = 32.0;
-const RUNNER_X: f64 = 590.0;
-const RUNNER_W: f64 = 190.0;
-const RUNNER_H: f64 = 46.0;
-const RUNNER_GAP: f64 = 12.0;
+/// The diagram's own styles, inside the SVG so that an export is styled too.
+pub const STYLE: &str = r#"
+.diagram { width: 100%; min-width: 600px; height: auto; display: block; }
+.diagram text { font-size: 13px; fill: #0f172a; font-family: ui-monospace, monospace; }
+.diagram .small { font-size: 11px; } .diagram .muted { fill: #64748b; }
+.diagram .title { font-weight: 700; letter-spacing: .08em; }
+.diagram .phase-name { font-size: 18px; font-weight: 700; fill: #2563eb; }
+.diagram .box rect, .diagram .gate rect, .diagram .runner-box rect { fill: #fff; stroke: #0f172a; stroke-width: 1.5; }
+.diagram .feed { stroke: #0f172a; stroke-width: 1.5; }
+.diagram .arrowhead { fill: #0f172a; }
+.diagram .wire { fill: none; stroke-width: 2; transition: stroke .35s ease, stroke-dasharray .35s ease, opacity .35s ease; }
+.diagram .wire.open { stroke: #15803d; stroke-dasharray: none; }
+.diagram .wire.closed { stroke: #94a3b8; stroke-dasharray: 6 5; }
+.diagram .gate rect { transition: fill .35s ease, stroke .35s ease; }
+.diagram .gate.open rect { fill: #dcfce7; stroke: #15803d; }
+.diagram .gate.closed rect { stroke-dasharray: 5 4; stroke: #94a3b8; }
+.diagram .runner-box rect.running { fill: #eff6ff; }
+.diagram .runner-box rect.dead { fill: #f1f5f9; }
+.diagram .runner-box.waiting rect { stroke-dasharray: 5 4; }
+@media (prefers-reduced-motion: reduce) { .diagram .wire, .diagram .gate rect { transition: none; } }
+"#;
+
+// Whole-pixel coordinates: no float ever gets formatted (that code is big in wasm).
+const WIDTH: i32 = 800;
+const COORD: (i32, i32, i32, i32) = (20, 100, 470, 120);
+const GATE_Y: i32 = 290;
+const GATE_W: i32 = 56;
+const GATE_H: i32 = 32;
+const RUNNER_X: i32 = 590;
+const RUNNER_W: i32 = 190;
+const RUNNER_H: i32 = 58;
+const RUNNER_GAP: i32 = 12;
 
 /// Two short lines naming a stage under its gate.
 fn stage_label(stage: Stage) -> (&'static str, &'static str) {
@@ -51,17 +74,17 @@ fn line_class(open: bool) -> &'static str {
 #[function_component]
 pub fn Diagram(props: &DiagramProps) -> Html {
     let (cx, cy, cw, ch) = COORD;
-    let n = props.gates.len().max(1) as f64;
-    let spacing = (cw - 20.0) / n;
-    let gate_x = |i: usize| cx + 10.0 + spacing * (i as f64 + 0.5);
-    let runner_y = |i: usize| 16.0 + i as f64 * (RUNNER_H + RUNNER_GAP);
-    let height = (runner_y(props.runners.len()) + 10.0).max(GATE_Y + GATE_H + 50.0);
+    let n = props.gates.len().max(1) as i32;
+    let gate_x = |i: usize| cx + 10 + (cw - 20) * (2 * i as i32 + 1) / (2 * n);
+    let runner_y = |i: usize| 16 + i as i32 * (RUNNER_H + RUNNER_GAP);
+    let height = (runner_y(props.runners.len()) + 10).max(GATE_Y + GATE_H + 50);
     let gate_index = |stage: Stage| props.gates.iter().position(|(s, _)| *s == stage);
 
     html! {
-        <svg class="diagram" viewBox={format!("0 0 {WIDTH} {height}")} role="img"
+        <svg class="diagram" xmlns="http://www.w3.org/2000/svg" viewBox={format!("0 0 {WIDTH} {height}")} role="img"
             aria-label={format!("Diagram: the coordinator is in {}; {} of {} gates open",
                 props.phase, props.gates.iter().filter(|(_, o)| *o).count(), props.gates.len())}>
+            <style>{ STYLE }</style>
             <defs>
                 <marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
                     <path d="M 0 0 L 10 5 L 0 10 z" class="arrowhead" />
@@ -73,13 +96,13 @@ pub fn Diagram(props: &DiagramProps) -> Html {
                 <text x="95" y="36" text-anchor="middle">{ "ALLOC" }</text>
                 <text x="95" y="52" text-anchor="middle">{ "RUNNER" }</text>
             </g>
-            <line x1="95" y1="62" x2="95" y2={(cy - 2.0).to_string()} class="feed" marker-end="url(#arrow)" />
+            <line x1="95" y1="62" x2="95" y2={(cy - 2).to_string()} class="feed" marker-end="url(#arrow)" />
             <text x="103" y="86" class="small">{ "task state" }</text>
             <g class="box coordinator" data-phase={props.phase.as_str()}>
                 <rect x={cx.to_string()} y={cy.to_string()} width={cw.to_string()} height={ch.to_string()} rx="4" />
-                <text x={(cx + 12.0).to_string()} y={(cy + 22.0).to_string()} class="small">{ "Current state:" }</text>
-                <text x={(cx + 12.0).to_string()} y={(cy + 44.0).to_string()} class="phase-name">{ props.phase.as_str() }</text>
-                <text x={(cx + cw / 2.0).to_string()} y={(cy + 78.0).to_string()} text-anchor="middle" class="title">{ "COORDINATOR" }</text>
+                <text x={(cx + 12).to_string()} y={(cy + 22).to_string()} class="small">{ "Current state:" }</text>
+                <text x={(cx + 12).to_string()} y={(cy + 44).to_string()} class="phase-name">{ props.phase.as_str() }</text>
+                <text x={(cx + cw / 2).to_string()} y={(cy + 78).to_string()} text-anchor="middle" class="title">{ "COORDINATOR" }</text>
             </g>
             // Gates, with their Open/Close control lines.
             { for props.gates.iter().enumerate().map(|(i, &(stage, open))| {
@@ -90,23 +113,23 @@ pub fn Diagram(props: &DiagramProps) -> Html {
                         data-gate={stage.as_str()} data-open={open.to_string()}>
                         <line x1={x.to_string()} y1={(cy + ch).to_string()} x2={x.to_string()} y2={GATE_Y.to_string()}
                             class={line_class(open)} marker-end="url(#arrow)" />
-                        <rect x={(x - GATE_W / 2.0).to_string()} y={GATE_Y.to_string()} width={GATE_W.to_string()} height={GATE_H.to_string()} rx="3" />
-                        <text x={x.to_string()} y={(GATE_Y + 21.0).to_string()} text-anchor="middle">{ "GATE" }</text>
-                        <text x={x.to_string()} y={(GATE_Y + GATE_H + 14.0).to_string()} text-anchor="middle" class="small">{ l1 }</text>
-                        <text x={x.to_string()} y={(GATE_Y + GATE_H + 27.0).to_string()} text-anchor="middle" class="small">{ l2 }</text>
+                        <rect x={(x - GATE_W / 2).to_string()} y={GATE_Y.to_string()} width={GATE_W.to_string()} height={GATE_H.to_string()} rx="3" />
+                        <text x={x.to_string()} y={(GATE_Y + 21).to_string()} text-anchor="middle">{ "GATE" }</text>
+                        <text x={x.to_string()} y={(GATE_Y + GATE_H + 14).to_string()} text-anchor="middle" class="small">{ l1 }</text>
+                        <text x={x.to_string()} y={(GATE_Y + GATE_H + 27).to_string()} text-anchor="middle" class="small">{ l2 }</text>
                     </g>
                 }
             }) }
-            <text x={(cx + 6.0).to_string()} y={(cy + ch + 20.0).to_string()} class="small muted">{ "Open/Close" }</text>
+            <text x={(cx + 6).to_string()} y={(cy + ch + 20).to_string()} class="small muted">{ "Open/Close" }</text>
             // Task runners, each wired to its stage's gate.
             { for props.runners.iter().enumerate().map(|(i, task)| {
                 let stage = task.spec.stage();
                 let y = runner_y(i);
                 let open = props.gates.iter().any(|(s, o)| *s == stage && *o);
                 let wire = gate_index(stage).map(|g| {
-                    let (gx, gy) = (gate_x(g) + GATE_W / 2.0, GATE_Y + GATE_H / 2.0);
-                    let ty = y + RUNNER_H / 2.0;
-                    format!("M {gx} {gy} C {} {gy}, {} {ty}, {RUNNER_X} {ty}", gx + 60.0, RUNNER_X - 60.0)
+                    let (gx, gy) = (gate_x(g) + GATE_W / 2, GATE_Y + GATE_H / 2);
+                    let ty = y + RUNNER_H / 2;
+                    format!("M {gx} {gy} C {} {gy}, {} {ty}, {RUNNER_X} {ty}", gx + 60, RUNNER_X - 60)
                 });
                 html! {
                     <g class={classes!("runner-box", if task.waiting { "waiting" } else { "admitted" })}
@@ -117,14 +140,14 @@ pub fn Diagram(props: &DiagramProps) -> Html {
                         }
                         <rect x={RUNNER_X.to_string()} y={y.to_string()} width={RUNNER_W.to_string()} height={RUNNER_H.to_string()} rx="4"
                             class={task.state.state.as_str()} />
-                        <text x={(RUNNER_X + 10.0).to_string()} y={(y + 17.0).to_string()} class="small muted">
+                        <text x={(RUNNER_X + 10).to_string()} y={(y + 16).to_string()} class="small muted">
                             { "TASK RUNNER" }
                         </text>
-                        <text x={(RUNNER_X + RUNNER_W - 10.0).to_string()} y={(y + 17.0).to_string()} text-anchor="end" class="small">
-                            { status_label(task) }{ if task.waiting { " · waits" } else { " · admitted" } }
-                        </text>
-                        <text x={(RUNNER_X + 10.0).to_string()} y={(y + 36.0).to_string()} class="task-name">
+                        <text x={(RUNNER_X + 10).to_string()} y={(y + 34).to_string()} class="task-name">
                             { truncate(&task.spec.name, 22) }
+                        </text>
+                        <text x={(RUNNER_X + 10).to_string()} y={(y + 50).to_string()} class="small">
+                            { status_label(task) }{ if task.waiting { " · waiting on gate" } else { " · admitted" } }
                         </text>
                     </g>
                 }

@@ -7,14 +7,15 @@ use yew::prelude::*;
 
 use crate::{Phase, RuleCheck};
 
-#[derive(Properties, PartialEq)]
+#[derive(PartialEq)]
 pub struct FsmProps {
     pub phase: Phase,
     pub checks: Rc<Vec<RuleCheck>>,
 }
 
-#[function_component]
-pub fn FsmView(props: &FsmProps) -> Html {
+/// A plain view function, not a component: it re-renders with the page anyway,
+/// and every component type costs wasm size.
+pub fn fsm_view(props: &FsmProps) -> Html {
     html! {
         <div class="fsm">
             <ol class="phases">

@@ -15,7 +15,7 @@ pub struct LogEntry {
     pub transition: Option<Transition>,
 }
 
-#[derive(Properties, PartialEq)]
+#[derive(PartialEq)]
 pub struct EventLogProps {
     pub entries: Rc<Vec<LogEntry>>,
 }
@@ -27,8 +27,9 @@ fn stages(set: crate::StageSet) -> String {
         .join(", ")
 }
 
-#[function_component]
-pub fn EventLog(props: &EventLogProps) -> Html {
+/// A plain view function, not a component: it re-renders with the page anyway,
+/// and every component type costs wasm size.
+pub fn event_log(props: &EventLogProps) -> Html {
     html! {
         <ol class="log" aria-live="polite" reversed=true>
             { for props.entries.iter().rev().map(|entry| html! {

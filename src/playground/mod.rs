@@ -9,8 +9,11 @@ mod app;
 mod browser;
 mod diagram;
 mod fsm;
+mod importer;
 mod log;
+mod run;
 mod tasks;
+mod timeline;
 mod toolbar;
 
 use crate::{TaskSpec, TaskState};

@@ -13,6 +13,12 @@ use crate::{Hook, Status, TaskState};
 pub struct TaskListProps {
     pub runners: Rc<Vec<TaskView>>,
     pub edit_error: Option<(usize, String)>,
+    /// Run mode: the simulation reports states, so the buttons are disabled.
+    #[prop_or_default]
+    pub locked: bool,
+    /// Embed mode: state buttons only, no editing.
+    #[prop_or_default]
+    pub compact: bool,
     pub on_state: Callback<(usize, TaskState)>,
     pub on_rename: Callback<(usize, String)>,
     pub on_hook: Callback<(usize, Hook)>,
@@ -48,7 +54,9 @@ pub fn TaskList(props: &TaskListProps) -> Html {
             if props.edit_error.as_ref().is_some_and(|(i, _)| *i >= props.runners.len()) {
                 <p class="edit-error" role="alert">{ props.edit_error.as_ref().map(|(_, e)| e.clone()) }</p>
             }
-            <button type="button" class="add" onclick={move |_| on_add.emit(())}>{ "+ Add a task" }</button>
+            if !props.compact {
+                <button type="button" class="add" onclick={move |_| on_add.emit(())}>{ "+ Add a task" }</button>
+            }
         </div>
     }
 }
@@ -83,6 +91,9 @@ fn task_card(props: &TaskListProps, task: &TaskView, error: Option<String>) -> H
     html! {
         <article key={format!("{i}-{name}")} class={classes!("task", task.allowed.then_some("allowed"))}
             data-task-card={name.clone()} data-stage={stage.as_str()}>
+            if props.compact {
+                <strong class="task-title">{ name }</strong>
+            } else {
             <div class="task-edit">
                 <label for={id("name")} class="visually-hidden">{ format!("Name of task {}", i + 1) }</label>
                 <input id={id("name")} type="text" value={name.clone()} onchange={rename}
@@ -103,6 +114,7 @@ fn task_card(props: &TaskListProps, task: &TaskView, error: Option<String>) -> H
                 <button type="button" class="delete" aria-label={format!("Delete {name}")}
                     onclick={move |_| on_delete.emit(i)}>{ "✕" }</button>
             </div>
+            }
             if let Some(error) = error {
                 <p id={id("error")} class="edit-error" role="alert">{ error }</p>
             }
@@ -113,7 +125,7 @@ fn task_card(props: &TaskListProps, task: &TaskView, error: Option<String>) -> H
                     let pressed = task.state == state
                         || (*label == "failed" && task.state.failed && task.state.state == Status::Dead);
                     html! {
-                        <button type="button" class={classes!("state", *label)}
+                        <button type="button" class={classes!("state", *label)} disabled={props.locked}
                             data-state-button={*label} aria-pressed={pressed.to_string()}
                             onclick={move |_| on_state.emit((i, state))}>{ *label }</button>
                     }

@@ -5,7 +5,7 @@ use yew::prelude::*;
 use crate::scenario::PRESETS;
 use crate::Phase;
 
-#[derive(Properties, PartialEq)]
+#[derive(PartialEq)]
 pub struct ToolbarProps {
     pub phase: Phase,
     pub share: String,
@@ -16,8 +16,9 @@ pub struct ToolbarProps {
     pub on_all_pending: Callback<()>,
 }
 
-#[function_component]
-pub fn Toolbar(props: &ToolbarProps) -> Html {
+/// A plain view function, not a component: it re-renders with the page anyway,
+/// and every component type costs wasm size.
+pub fn toolbar(props: &ToolbarProps) -> Html {
     let button = |label: &'static str, title: &'static str, cb: &Callback<()>| {
         let cb = cb.clone();
         html! {

@@ -1,0 +1,129 @@
+//! Run mode's controls: play, pause, step, speed, seed, reset, and each
+//! task's behaviour (start time, run time or forever, failure, leader).
+
+use std::rc::Rc;
+
+use web_sys::{HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+
+use crate::sim::Behaviour;
+
+/// The speeds offered (simulated seconds per real second), with their labels.
+pub const SPEEDS: [(&str, f64); 5] = [("0.5", 0.5), ("1", 1.0), ("2", 2.0), ("4", 4.0), ("8", 8.0)];
+
+#[derive(Properties, PartialEq)]
+pub struct RunProps {
+    pub now_ms: u64,
+    pub playing: bool,
+    pub finished: bool,
+    pub speed: f64,
+    pub seed: u64,
+    pub tasks: Rc<Vec<(String, Behaviour)>>,
+    pub on_play: Callback<()>,
+    pub on_pause: Callback<()>,
+    pub on_step: Callback<()>,
+    pub on_end: Callback<()>,
+    pub on_reset: Callback<()>,
+    pub on_speed: Callback<f64>,
+    pub on_seed: Callback<u64>,
+    pub on_behaviour: Callback<(usize, Behaviour)>,
+}
+
+#[function_component]
+pub fn RunPanel(props: &RunProps) -> Html {
+    let click = |cb: &Callback<()>| {
+        let cb = cb.clone();
+        Callback::from(move |_: MouseEvent| cb.emit(()))
+    };
+    let on_speed = props.on_speed.clone();
+    let speed = Callback::from(move |e: Event| {
+        let select: HtmlSelectElement = e.target_unchecked_into();
+        if let Some((_, v)) = SPEEDS.iter().find(|(label, _)| *label == select.value()) {
+            on_speed.emit(*v);
+        }
+    });
+    let on_seed = props.on_seed.clone();
+    let seed = Callback::from(move |e: Event| {
+        let input: HtmlInputElement = e.target_unchecked_into();
+        if let Ok(v) = input.value().trim().parse() {
+            on_seed.emit(v);
+        }
+    });
+    html! {
+        <div class="run">
+            <div class="run-controls" role="group" aria-label="Simulation">
+                if props.playing {
+                    <button type="button" data-run="pause" onclick={click(&props.on_pause)}>{ "Pause" }</button>
+                } else {
+                    <button type="button" data-run="play" disabled={props.finished} onclick={click(&props.on_play)}>{ "Play" }</button>
+                }
+                <button type="button" data-run="step" disabled={props.finished} onclick={click(&props.on_step)}
+                    title="Advance to the next event">{ "Step" }</button>
+                <button type="button" data-run="end" disabled={props.finished} onclick={click(&props.on_end)}
+                    title="Run to the end at once">{ "To the end" }</button>
+                <button type="button" data-run="reset" onclick={click(&props.on_reset)}>{ "Reset" }</button>
+                <label>{ "Speed " }
+                    <select data-run="speed" onchange={speed}>
+                        { for SPEEDS.iter().map(|(label, s)| html! {
+                            <option value={*label} selected={*s == props.speed}>{ format!("×{label}") }</option>
+                        }) }
+                    </select>
+                </label>
+                <label>{ "Seed " }
+                    <input type="number" min="0" data-run="seed" value={props.seed.to_string()} onchange={seed} />
+                </label>
+                <span class="clock" data-clock={props.now_ms.to_string()} data-finished={props.finished.to_string()}>
+                    { format!("t = {}{}", super::timeline::seconds(props.now_ms), if props.finished { " · finished" } else { "" }) }
+                </span>
+            </div>
+            <table class="behaviours">
+                <caption>{ "How each task behaves once its gate admits it (changes reset the run)" }</caption>
+                <thead><tr>
+                    <th scope="col">{ "task" }</th><th scope="col">{ "starts after (ms)" }</th>
+                    <th scope="col">{ "runs for (ms)" }</th><th scope="col">{ "forever" }</th>
+                    <th scope="col">{ "fails" }</th><th scope="col">{ "leader" }</th>
+                </tr></thead>
+                <tbody>
+                    { for props.tasks.iter().enumerate().map(|(i, (name, b))| behaviour_row(props, i, name, *b)) }
+                </tbody>
+            </table>
+        </div>
+    }
+}
+
+/// A whole number of milliseconds typed in `input`.
+fn number(input: &HtmlInputElement) -> Option<u64> {
+    input.value().trim().parse::<u64>().ok()
+}
+
+fn behaviour_row(props: &RunProps, i: usize, name: &str, b: Behaviour) -> Html {
+    let emit = {
+        let cb = props.on_behaviour.clone();
+        move |change: fn(&mut Behaviour, &HtmlInputElement)| {
+            let cb = cb.clone();
+            Callback::from(move |e: Event| {
+                let input: HtmlInputElement = e.target_unchecked_into();
+                let mut next = b;
+                change(&mut next, &input);
+                cb.emit((i, next));
+            })
+        }
+    };
+    html! {
+        <tr data-behaviour={name.to_owned()}>
+            <th scope="row">{ name }</th>
+            <td><input type="number" min="0" step="100" aria-label={format!("{name} starts after (ms)")}
+                value={b.start_ms.to_string()}
+                onchange={emit(|b, input| if let Some(v) = number(input) { b.start_ms = v })} /></td>
+            <td><input type="number" min="0" step="100" aria-label={format!("{name} runs for (ms)")}
+                disabled={b.run_ms.is_none()} value={b.run_ms.unwrap_or(0).to_string()}
+                onchange={emit(|b, input| if let Some(v) = number(input) { b.run_ms = Some(v) })} /></td>
+            <td><input type="checkbox" aria-label={format!("{name} runs until killed")} checked={b.run_ms.is_none()}
+                onchange={emit(|b, input| b.run_ms = if input.checked() { None } else { Some(3_000) })} /></td>
+            <td><input type="checkbox" aria-label={format!("{name} fails")} checked={b.fails}
+                onchange={emit(|b, input| b.fails = input.checked())} /></td>
+            <td><input type="checkbox" aria-label={format!("{name} is the leader")} checked={b.leader}
+                onchange={emit(|b, input| b.leader = input.checked())} /></td>
+        </tr>
+    }
+}

@@ -1,0 +1,181 @@
+// End-to-end tests of run mode (the simulated alloc runner), Nomad import,
+// exports and the embed view, against the release bundle in dist/.
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdirSync, readFileSync } from "node:fs";
+import { launch } from "./browser.mjs";
+import { serve } from "./serve.mjs";
+
+const root = new URL("../../", import.meta.url).pathname;
+const shots = `${root}test-output/playground`;
+mkdirSync(shots, { recursive: true });
+const fixture = (name) => readFileSync(`${root}tests/fixtures/${name}`, "utf8");
+
+let server;
+let browser;
+before(async () => {
+  server = await serve(`${root}dist`);
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+async function open(path = "") {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+  page.problems = [];
+  page.on("console", (m) => m.type() === "error" && page.problems.push(`console: ${m.text()}`));
+  page.on("pageerror", (e) => page.problems.push(`pageerror: ${e.message}`));
+  await page.goto(server.url + path);
+  await page.waitForSelector("[data-phase]");
+  return page;
+}
+
+const phase = (page) => page.getAttribute("[data-phase]", "data-phase");
+const taskNames = (page) => page.$$eval("[data-task-card]", (els) => els.map((e) => `${e.dataset.taskCard}:${e.dataset.stage}`));
+
+async function importJob(page, text) {
+  await page.fill('[data-import="jobspec"]', text);
+  await page.click('[data-import="job"]');
+}
+
+test("each fixture jobspec imports its tasks and lifecycles", async () => {
+  const page = await open();
+  await importJob(page, fixture("service-mesh.nomad.hcl"));
+  assert.deepEqual(await taskNames(page), ["migrate:prestart-ephemeral", "connect-proxy:prestart-sidecar", "web:main"]);
+  assert.match(await page.textContent("[data-import-notes]"), /`variable` block ignored/);
+  assert.equal(await phase(page), "prestart");
+
+  await importJob(page, fixture("batch.nomad.hcl"));
+  assert.deepEqual(await taskNames(page), ["report:main", "notify:poststart-ephemeral", "upload-results:poststop"]);
+
+  await importJob(page, fixture("every-hook.nomad.hcl"));
+  assert.deepEqual(await taskNames(page), ["report:main", "notify:poststart-ephemeral", "upload-results:poststop"], "waits for a group choice");
+  await page.selectOption('[data-import="group"]', "0");
+  await page.click('[data-import="use-group"]');
+  assert.deepEqual(await taskNames(page), [
+    "init:prestart-ephemeral", "proxy:prestart-sidecar", "app:main",
+    "warm-up:poststart-ephemeral", "log-shipper:poststart-sidecar", "cleanup:poststop",
+  ]);
+  assert.match(await page.textContent("[data-import-notes]"), /`dynamic` block ignored/);
+
+  await importJob(page, fixture("every-hook.inspect.json"));
+  await page.selectOption('[data-import="group"]', "1");
+  await page.click('[data-import="use-group"]');
+  assert.deepEqual(await taskNames(page), ["redis:main"]);
+  assert.deepEqual(page.problems, []);
+  await page.close();
+});
+
+test("a malformed jobspec shows its error and loses nothing", async () => {
+  const page = await open();
+  const before = await taskNames(page);
+  await page.click('[data-task-card="proxy"] [data-state-button="running"]');
+  await importJob(page, 'job "x" {\n  group "g" {\n    task "t" {\n      driver = "docker\n');
+  assert.match(await page.textContent("[data-import-error]"), /HCL syntax error at line 4, column \d+: .*Nothing was changed/);
+  assert.deepEqual(await taskNames(page), before);
+  assert.equal(await page.getAttribute('[data-task-card="proxy"] [data-state-button="running"]', "aria-pressed"), "true");
+  await page.screenshot({ path: `${shots}/08-import-error.png`, fullPage: true });
+  await importJob(page, '{"Job": {"Name": "x", "TaskGroups": [{"Name": "g", "Tasks": [{"Name": "a"}, {"Name": "a"}]}]}}');
+  assert.match(await page.textContent("[data-import-error]"), /duplicate task name `a`/);
+  assert.deepEqual(await taskNames(page), before);
+  assert.deepEqual(page.problems, []);
+  await page.close();
+});
+
+test("an allocation's task states are applied via restore", async () => {
+  const page = await open();
+  await importJob(page, fixture("every-hook.nomad.hcl"));
+  await page.click('[data-import="use-group"]');
+  await page.fill('[data-import="allocation"]', fixture("allocation.json"));
+  await page.click('[data-import="apply-allocation"]');
+  assert.equal(await phase(page), "wait_alloc");
+  assert.equal(await page.getAttribute('[data-task-card="warm-up"] [data-state-button="failed"]', "aria-pressed"), "true");
+  assert.match(await page.textContent(".log"), /allocation applied via restore/);
+  await page.close();
+});
+
+test("run mode plays a whole alloc to the end, in lifecycle order", async () => {
+  const page = await open();
+  await page.click('[data-mode="run"]');
+  await page.selectOption('[data-run="speed"]', "8");
+  await page.click('[data-run="play"]');
+  await page.waitForSelector('[data-clock][data-finished="true"]', { timeout: 30_000 });
+  assert.equal(await phase(page), "poststop");
+  const started = Object.fromEntries(
+    await page.$$eval("[data-timeline-task]", (els) => els.map((e) => [e.dataset.timelineTask, Number(e.dataset.startedAt)])),
+  );
+  for (const [a, b] of [["init", "web"], ["proxy", "web"], ["init", "api"], ["web", "warm-cache"], ["api", "log-shipper"], ["web", "cleanup"], ["log-shipper", "cleanup"]]) {
+    assert.ok(started[a] < started[b], `${a} (${started[a]} ms) starts before ${b} (${started[b]} ms)`);
+  }
+  assert.ok(await page.locator("[data-phase-mark]").count() >= 4, "phase marks on the timeline");
+  await page.screenshot({ path: `${shots}/09-run-finished.png`, fullPage: true });
+  assert.deepEqual(page.problems, []);
+  await page.close();
+});
+
+test("step mode advances one event at a time, and the same seed replays the same run", async () => {
+  const page = await open();
+  await page.click('[data-mode="run"]');
+  const clock = async () => Number(await page.getAttribute("[data-clock]", "data-clock"));
+  assert.equal(await clock(), 0);
+  assert.equal(await phase(page), "prestart", "the alloc runner's first report happens at t=0");
+  const times = [];
+  for (let i = 0; i < 6; i++) {
+    await page.click('[data-run="step"]');
+    times.push(await clock());
+  }
+  assert.ok(times.every((t, i) => i === 0 || t > times[i - 1]), `each step moves the clock: ${times}`);
+  assert.equal(await page.getAttribute('[data-task="proxy"]', "data-state"), "running");
+  await page.click('[data-run="end"]');
+  const first = await page.$$eval("[data-timeline-task]", (els) => els.map((e) => e.dataset.startedAt));
+  await page.click('[data-run="reset"]');
+  await page.click('[data-run="end"]');
+  assert.deepEqual(await page.$$eval("[data-timeline-task]", (els) => els.map((e) => e.dataset.startedAt)), first);
+  await page.fill('[data-run="seed"]', "2");
+  await page.press('[data-run="seed"]', "Enter");
+  await page.click('[data-run="end"]');
+  assert.notDeepEqual(await page.$$eval("[data-timeline-task]", (els) => els.map((e) => e.dataset.startedAt)), first);
+  await page.close();
+});
+
+test("the diagram exports as SVG and ASCII, the timeline as SVG", async () => {
+  const page = await open();
+  const download = async (selector) => {
+    const [file] = await Promise.all([page.waitForEvent("download"), page.click(selector)]);
+    return { name: file.suggestedFilename(), text: readFileSync(await file.path(), "utf8") };
+  };
+  const svg = await download('[data-export="svg"]');
+  assert.equal(svg.name, "tasklifecycle-diagram.svg");
+  assert.match(svg.text, /^<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+  assert.match(svg.text, /<style>/);
+  assert.match(svg.text, /data-gate="prestart-ephemeral" data-open="true"/);
+  const ascii = await download('[data-export="ascii"]');
+  assert.equal(ascii.name, "tasklifecycle-diagram.txt");
+  assert.match(ascii.text, /Current state: prestart/);
+  assert.match(ascii.text, /┤ GATE ├── prestart-ephemeral: open/);
+  assert.match(await page.textContent("[data-ascii]"), /COORDINATOR/);
+  await page.click('[data-mode="run"]');
+  await page.click('[data-run="end"]');
+  const timeline = await download('[data-export="timeline"]');
+  assert.equal(timeline.name, "tasklifecycle-timeline.svg");
+  assert.match(timeline.text, /data-timeline-task="cleanup"/);
+  await page.close();
+});
+
+test("?embed shows the compact diagram-and-controls view", async () => {
+  const page = await open("?embed#web=main,pending&cleanup=poststop,pending");
+  assert.equal(await page.locator("[data-embed]").count(), 1);
+  assert.equal(await page.locator(".toolbar").count(), 0, "no toolbar");
+  assert.equal(await page.locator("[data-task-card]").count(), 2);
+  assert.equal(await phase(page), "main");
+  await page.click('[data-task-card="web"] [data-state-button="dead"]');
+  assert.equal(await phase(page), "poststop");
+  assert.equal(await page.getAttribute('[data-gate="poststop"]', "data-open"), "true");
+  assert.match(await page.getAttribute(".embed-head a", "href"), /#web=main,dead&cleanup=poststop,pending$/);
+  await page.setViewportSize({ width: 480, height: 600 });
+  await page.screenshot({ path: `${shots}/10-embed.png`, fullPage: true });
+  assert.deepEqual(page.problems, []);
+  await page.close();
+});
