@@ -1,43 +1,13 @@
 // End-to-end tests of the playground: the release bundle in dist/ (make
 // build-web), served on 127.0.0.1, driven in Debian's headless Chromium.
 // Screenshots of the key states go to test-output/playground/.
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync } from "node:fs";
-import { launch } from "./browser.mjs";
-import { serve } from "./serve.mjs";
+import { phase, playground, shots } from "./harness.mjs";
 
-const root = new URL("../../", import.meta.url).pathname;
-const shots = `${root}test-output/playground`;
-mkdirSync(shots, { recursive: true });
+const ctx = playground();
+const open = (...args) => ctx.open(...args);
 
-let server;
-let browser;
-before(async () => {
-  server = await serve(`${root}dist`);
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-/** A new page that records console errors, page errors and dialogs. */
-async function open(hash = "", viewport = { width: 1280, height: 900 }) {
-  const page = await browser.newPage({ viewport });
-  page.problems = [];
-  page.on("console", (m) => m.type() === "error" && page.problems.push(`console: ${m.text()}`));
-  page.on("pageerror", (e) => page.problems.push(`pageerror: ${e.message}`));
-  page.on("dialog", (d) => {
-    page.problems.push(`dialog: ${d.message()}`);
-    d.dismiss();
-  });
-  await page.goto(server.url + hash);
-  await page.waitForSelector("[data-phase]");
-  return page;
-}
-
-const phase = (page) => page.getAttribute("[data-phase]", "data-phase");
 const gateOpen = async (page, stage) => (await page.getAttribute(`[data-gate="${stage}"]`, "data-open")) === "true";
 const setState = (page, task, state) => page.click(`[data-task-card="${task}"] [data-state-button="${state}"]`);
 
@@ -153,7 +123,7 @@ test("a share link reopens the same tasks and states in a new page", async () =>
   assert.equal(await phase(page), "main");
   const link = await page.inputValue("[data-share]");
   assert.match(link, /#connect-proxy=prestart-sidecar,running&web=main,pending$/);
-  const again = await browser.newPage();
+  const again = await ctx.browser.newPage();
   await again.goto(link);
   await again.waitForSelector("[data-phase]");
   assert.equal(await phase(again), "main");

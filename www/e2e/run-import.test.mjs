@@ -1,38 +1,14 @@
 // End-to-end tests of run mode (the simulated alloc runner), Nomad import,
 // exports and the embed view, against the release bundle in dist/.
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync, readFileSync } from "node:fs";
-import { launch } from "./browser.mjs";
-import { serve } from "./serve.mjs";
+import { readFileSync } from "node:fs";
+import { phase, playground, root, shots } from "./harness.mjs";
 
-const root = new URL("../../", import.meta.url).pathname;
-const shots = `${root}test-output/playground`;
-mkdirSync(shots, { recursive: true });
+const ctx = playground();
+const open = (...args) => ctx.open(...args);
 const fixture = (name) => readFileSync(`${root}tests/fixtures/${name}`, "utf8");
 
-let server;
-let browser;
-before(async () => {
-  server = await serve(`${root}dist`);
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-async function open(path = "") {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
-  page.problems = [];
-  page.on("console", (m) => m.type() === "error" && page.problems.push(`console: ${m.text()}`));
-  page.on("pageerror", (e) => page.problems.push(`pageerror: ${e.message}`));
-  await page.goto(server.url + path);
-  await page.waitForSelector("[data-phase]");
-  return page;
-}
-
-const phase = (page) => page.getAttribute("[data-phase]", "data-phase");
 const taskNames = (page) => page.$$eval("[data-task-card]", (els) => els.map((e) => `${e.dataset.taskCard}:${e.dataset.stage}`));
 
 async function importJob(page, text) {

@@ -1,0 +1,42 @@
+// Shared set-up of the playground's end-to-end tests: dist/ served on
+// 127.0.0.1, one headless Chromium, pages that record what went wrong.
+import { after, before } from "node:test";
+import { mkdirSync } from "node:fs";
+import { launch } from "./browser.mjs";
+import { serve } from "./serve.mjs";
+
+export const root = new URL("../../", import.meta.url).pathname;
+/** Screenshots of key states, kept for people to look at. */
+export const shots = `${root}test-output/playground`;
+mkdirSync(shots, { recursive: true });
+
+/** Serves dist/ and launches the browser around the tests of this file. */
+export function playground() {
+  const ctx = { server: undefined, browser: undefined };
+  before(async () => {
+    ctx.server = await serve(`${root}dist`);
+    ctx.browser = await launch();
+  });
+  after(async () => {
+    await ctx.browser?.close();
+    await ctx.server?.close();
+  });
+  /** A new page at `path` that records console errors, page errors and dialogs. */
+  ctx.open = async (path = "", viewport = { width: 1280, height: 900 }) => {
+    const page = await ctx.browser.newPage({ viewport, acceptDownloads: true });
+    page.problems = [];
+    page.on("console", (m) => m.type() === "error" && page.problems.push(`console: ${m.text()}`));
+    page.on("pageerror", (e) => page.problems.push(`pageerror: ${e.message}`));
+    page.on("dialog", (d) => {
+      page.problems.push(`dialog: ${d.message()}`);
+      d.dismiss();
+    });
+    await page.goto(ctx.server.url + path);
+    await page.waitForSelector("[data-phase]");
+    return page;
+  };
+  return ctx;
+}
+
+/** The coordinator's phase as the diagram shows it. */
+export const phase = (page) => page.getAttribute("[data-phase]", "data-phase");
