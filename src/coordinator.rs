@@ -77,11 +77,7 @@ impl fmt::Debug for Coordinator {
 impl Default for Coordinator {
     /// A coordinator for an empty task group.
     fn default() -> Self {
-        match Coordinator::new([]) {
-            Ok(c) => c,
-            // No task, so no bad name.
-            Err(_) => unreachable!(),
-        }
+        Coordinator::from_parts(Vec::new(), NameIndex::default())
     }
 }
 
@@ -91,13 +87,18 @@ impl Coordinator {
     pub fn new(tasks: impl IntoIterator<Item = TaskSpec>) -> Result<Self, Error> {
         let specs: Vec<TaskSpec> = tasks.into_iter().collect();
         let index = NameIndex::build(specs.iter().map(|spec| spec.name.as_str()))?;
+        Ok(Coordinator::from_parts(specs, index))
+    }
+
+    /// A coordinator for tasks whose names `index` has already validated.
+    fn from_parts(specs: Vec<TaskSpec>, index: NameIndex) -> Self {
         let mut tally = Tally::default();
         let stages: Vec<Stage> = specs.iter().map(TaskSpec::stage).collect();
         for &stage in &stages {
             tally.add_task(stage, TaskState::pending());
         }
         let present = stages.iter().copied().collect();
-        Ok(Coordinator {
+        Coordinator {
             core: Mutex::new(Core {
                 phase: Phase::Init,
                 states: vec![TaskState::pending(); specs.len()],
@@ -113,7 +114,7 @@ impl Coordinator {
             listeners: Mutex::new(Vec::new()),
             next_subscription: AtomicU64::new(0),
             listener_count: AtomicUsize::new(0),
-        })
+        }
     }
 
     /// The tasks, in the order given to [`Coordinator::new`].

@@ -18,6 +18,7 @@ struct Slot {
     task: u32,
 }
 
+#[derive(Default)]
 pub(crate) struct NameIndex {
     arena: Vec<u8>,
     table: HashTable<Slot>,
