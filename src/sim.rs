@@ -356,8 +356,7 @@ impl Simulation {
 
     /// Kills every live non-poststop task, in Nomad's order.
     fn kill_all(&mut self, why: &str) {
-        let order = self.kill_order(|_| true);
-        for task in order {
+        for task in self.kill_order() {
             self.kill(task, why);
         }
     }
@@ -376,14 +375,14 @@ impl Simulation {
                 )
             });
         if mains_dead && only_sidecars {
-            for task in self.kill_order(|_| true) {
+            for task in self.kill_order() {
                 self.kill(task, "killed: main tasks are done");
             }
         }
     }
 
-    /// Live non-poststop tasks meeting `pick`: leader, other non-sidecars, sidecars.
-    fn kill_order(&self, pick: impl Fn(usize) -> bool) -> Vec<usize> {
+    /// Live non-poststop tasks in kill order: leader, other non-sidecars, sidecars.
+    fn kill_order(&self) -> Vec<usize> {
         let rank = |t: usize| {
             if self.behaviours[t].leader {
                 0
@@ -397,7 +396,7 @@ impl Simulation {
             }
         };
         let mut order: Vec<usize> = (0..self.tasks.len())
-            .filter(|&t| self.alive(t) && self.stages[t] != Stage::Poststop && pick(t))
+            .filter(|&t| self.alive(t) && self.stages[t] != Stage::Poststop)
             .collect();
         order.sort_by_key(|&t| (rank(t), t));
         order
@@ -475,52 +474,16 @@ pub fn simulate(
     Ok(sim.events)
 }
 
-/// A behaviour given in part (JSON, from the npm package): what is missing
-/// comes from [`Behaviour::typical`] for the task's stage.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(default, rename_all = "camelCase", deny_unknown_fields)]
-pub struct BehaviourPatch {
-    pub start_ms: Option<u64>,
-    /// Absent: typical; `null`: runs until killed; a number: exits after it.
-    pub run_ms: Option<serde_json::Value>,
-    pub fails: Option<bool>,
-    pub leader: Option<bool>,
-}
-
-impl BehaviourPatch {
-    /// The full behaviour for a task of `stage`.
-    pub fn apply(&self, stage: Stage) -> Result<Behaviour, Error> {
-        let mut b = Behaviour::typical(stage);
-        if let Some(ms) = self.start_ms {
-            b.start_ms = ms;
-        }
-        match &self.run_ms {
-            None => {}
-            Some(serde_json::Value::Null) => b.run_ms = None,
-            Some(value) => {
-                b.run_ms = Some(value.as_u64().ok_or_else(|| {
-                    Error::Invalid(format!(
-                        "runMs must be a whole number of milliseconds or null, got {value}"
-                    ))
-                })?)
-            }
-        }
-        b.fails = self.fails.unwrap_or(b.fails);
-        b.leader = self.leader.unwrap_or(b.leader);
-        Ok(b)
-    }
-}
-
-/// Whether `state` says the task has run: for tests and timelines.
-pub fn has_run(events: &[SimEvent], task: &str) -> bool {
-    events.iter().any(|e| {
-        matches!(&e.kind, SimEventKind::Task { task: t, state, .. } if t == task && state.state == Status::Running)
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Whether `state` says the task has run: for tests and timelines.
+    fn has_run(events: &[SimEvent], task: &str) -> bool {
+        events.iter().any(|e| {
+        matches!(&e.kind, SimEventKind::Task { task: t, state, .. } if t == task && state.state == Status::Running)
+    })
+    }
 
     fn run(tasks: &[(TaskSpec, Behaviour)]) -> (Vec<SimEvent>, Simulation) {
         let settings = Settings {

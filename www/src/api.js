@@ -116,6 +116,26 @@ function parseTask(task, position, hooks, sidecars) {
   return name;
 }
 
+/**
+ * A task list as the columns the wasm constructor takes: names, their
+ * UTF-16 lengths, hook codes and sidecar flags.
+ */
+function taskColumns(tasks) {
+  if (!Array.isArray(tasks)) {
+    throw new TypeError(`tasks must be an array of task specs, got ${describe(tasks)}`);
+  }
+  const n = tasks.length;
+  const names = new Array(n);
+  const lengths = new Uint32Array(n);
+  const hooks = new Uint8Array(n);
+  const sidecars = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    names[i] = parseTask(tasks[i], i, hooks, sidecars);
+    lengths[i] = names[i].length;
+  }
+  return { names, lengths, hooks, sidecars };
+}
+
 /** One task state → its code (2 × status + failed); accepts ours and Nomad's casing. */
 function stateCode(value, name, statuses = words().statuses) {
   if (value === null || typeof value !== "object") {
@@ -283,19 +303,8 @@ export class Coordinator {
   #listeners = new Set();
 
   constructor(tasks, options) {
-    if (!Array.isArray(tasks)) {
-      throw new TypeError(`tasks must be an array of task specs, got ${describe(tasks)}`);
-    }
-    const n = tasks.length;
-    const names = new Array(n);
-    const lengths = new Uint32Array(n);
-    const hooks = new Uint8Array(n);
-    const sidecars = new Uint8Array(n);
-    for (let i = 0; i < n; i++) {
-      const name = parseTask(tasks[i], i, hooks, sidecars);
-      names[i] = name;
-      lengths[i] = name.length;
-    }
+    const { names, lengths, hooks, sidecars } = taskColumns(tasks);
+    const n = names.length;
     this.#core = new WasmCoordinator(names.join(""), lengths, hooks, sidecars);
     for (let i = 0; i < n; i++) this.#index.set(names[i], i);
     this.#taskStage = this.#core.stages();
@@ -507,26 +516,18 @@ export function renderAscii(coordinator) {
  * the third argument is a seed or the full settings.
  */
 export function simulate(tasks, behaviours = [], settings = 1) {
-  if (!Array.isArray(tasks)) {
-    throw new TypeError(`tasks must be an array of task specs, got ${describe(tasks)}`);
-  }
+  const { names, lengths, hooks, sidecars } = taskColumns(tasks);
   if (!Array.isArray(behaviours)) {
     throw new TypeError(`behaviours must be an array, got ${describe(behaviours)}`);
   }
-  const n = tasks.length;
+  const n = names.length;
   if (behaviours.length > n) {
     throw new RangeError(`${behaviours.length} behaviours for ${n} tasks`);
   }
-  const names = new Array(n);
-  const lengths = new Uint32Array(n);
-  const hooks = new Uint8Array(n);
-  const sidecars = new Uint8Array(n);
   const startMs = new Float64Array(n).fill(NaN);
   const runMs = new Float64Array(n).fill(NaN);
   const flags = new Uint8Array(n);
   for (let i = 0; i < n; i++) {
-    names[i] = parseTask(tasks[i], i, hooks, sidecars);
-    lengths[i] = names[i].length;
     const b = behaviours[i];
     if (b === undefined || b === null) continue;
     if (typeof b !== "object") throw new TypeError(`behaviour #${i} must be an object, got ${describe(b)}`);
