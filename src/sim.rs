@@ -22,7 +22,7 @@ use serde::{Deserialize, Serialize};
 use crate::coordinator::Coordinator;
 use crate::error::Error;
 use crate::gate::Wait;
-use crate::model::{Stage, Status, TaskSpec, TaskState};
+use crate::model::{Stage, TaskSpec, TaskState};
 use crate::phase::Phase;
 
 /// How a simulated task behaves once its gate lets it start.
@@ -477,6 +477,7 @@ pub fn simulate(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::Status;
 
     /// Whether `state` says the task has run: for tests and timelines.
     fn has_run(events: &[SimEvent], task: &str) -> bool {
