@@ -89,7 +89,10 @@ impl Gate {
             .state
             .compare_exchange(0, OPEN, Ordering::SeqCst, Ordering::SeqCst)
             .is_ok();
-        if changed {
+        // With nobody registered there is nobody to tag (and notifying would
+        // allocate the listener list). A wait registering concurrently looks
+        // at the state again after registering, so it cannot be missed.
+        if changed && self.inner.waiters.total_listeners() > 0 {
             self.inner.waiters.notify(usize::MAX.tag(Ok(())));
         }
         changed
@@ -107,7 +110,9 @@ impl Gate {
     /// Fails every pending and later wait with [`Shutdown`] (waiters admitted
     /// before this stay admitted) and makes `open` and `close` do nothing.
     pub fn shutdown(&self) {
-        if self.inner.state.swap(SHUT, Ordering::SeqCst) & SHUT == 0 {
+        if self.inner.state.swap(SHUT, Ordering::SeqCst) & SHUT == 0
+            && self.inner.waiters.total_listeners() > 0
+        {
             self.inner.waiters.notify(usize::MAX.tag(Err(Shutdown)));
         }
     }
