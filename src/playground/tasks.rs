@@ -135,7 +135,8 @@ fn task_card(props: &TaskListProps, task: &TaskView, error: Option<String>) -> H
                 <span class={classes!("runner", if task.waiting { "waiting" } else { "admitted" })}>
                     { if task.waiting { "○ waiting on its gate" } else { "● admitted: its start condition passed" } }
                 </span>
-                if !task.allowed {
+                // Why it waits; a runner admitted earlier (in run mode) no longer waits.
+                if !task.allowed && task.waiting {
                     { " — " }{ &task.explain }
                 }
             </p>
