@@ -15,7 +15,7 @@ use std::future::Future;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::Arc;
-use std::task::{Context, Poll};
+use std::task::{Context, Poll, Waker};
 
 use event_listener::{Event, EventListener, IntoNotification};
 
@@ -163,6 +163,16 @@ impl Wait {
     pub(crate) fn ready(admission: Admission) -> Self {
         Wait(WaitState::Ready(admission))
     }
+
+    /// Polls once, with no waker to call back: the outcome if the wait has
+    /// resolved by now. For synchronous checks (test helpers, trace replay,
+    /// the simulator's clock), not for waiting.
+    pub fn now(&mut self) -> Option<Admission> {
+        match Pin::new(self).poll(&mut Context::from_waker(Waker::noop())) {
+            Poll::Ready(admission) => Some(admission),
+            Poll::Pending => None,
+        }
+    }
 }
 
 impl fmt::Debug for Wait {
@@ -195,7 +205,6 @@ impl Future for Wait {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::task::Waker;
 
     fn poll_once(wait: &mut Wait) -> Poll<Admission> {
         Pin::new(wait).poll(&mut Context::from_waker(Waker::noop()))

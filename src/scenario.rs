@@ -84,7 +84,7 @@ impl Scenario {
                 let shown: String = entry.chars().take(40).collect();
                 invalid(format!("entry {} `{shown}`: {why}", i + 1))
             })?;
-            scenario.tasks.push(spec_for_owned(name, spec.0));
+            scenario.tasks.push(spec_for(name, spec.0));
             scenario.states.push(spec.1);
         }
         // The coordinator's own checks: empty and duplicate names.
@@ -158,11 +158,7 @@ pub fn lifecycle_for(stage: Stage) -> Option<Lifecycle> {
     Some(Lifecycle { hook, sidecar })
 }
 
-fn spec_for(name: &str, stage: Stage) -> TaskSpec {
-    TaskSpec::new(name, lifecycle_for(stage))
-}
-
-fn spec_for_owned(name: String, stage: Stage) -> TaskSpec {
+fn spec_for(name: impl Into<String>, stage: Stage) -> TaskSpec {
     TaskSpec::new(name, lifecycle_for(stage))
 }
 
@@ -266,7 +262,7 @@ mod tests {
             assert!(scenario.all_pending());
             assert_eq!(Preset::find(preset.id).map(|p| p.id), Some(preset.id));
             for (name, stage) in preset.tasks {
-                assert_eq!(spec_for(name, *stage).stage(), *stage);
+                assert_eq!(spec_for(*name, *stage).stage(), *stage);
             }
         }
         assert_eq!(default_preset().id, "full");

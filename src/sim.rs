@@ -13,9 +13,6 @@
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
-use std::future::Future;
-use std::pin::Pin;
-use std::task::{Context, Poll, Waker};
 
 use serde::{Deserialize, Serialize};
 
@@ -445,19 +442,18 @@ impl Simulation {
                 }
             }
         }
-        let mut cx = Context::from_waker(Waker::noop());
         for task in 0..self.runners.len() {
             let Runner::Waiting(wait) = &mut self.runners[task] else {
                 continue;
             };
-            match Pin::new(wait).poll(&mut cx) {
-                Poll::Ready(Ok(())) => {
+            match wait.now() {
+                Some(Ok(())) => {
                     self.runners[task] = Runner::Starting;
                     let start_ms = self.jittered(self.behaviours[task].start_ms);
                     self.schedule(task, start_ms, Action::Start);
                 }
-                Poll::Ready(Err(_)) => self.runners[task] = Runner::Dead,
-                Poll::Pending => {}
+                Some(Err(_)) => self.runners[task] = Runner::Dead,
+                None => {}
             }
         }
     }

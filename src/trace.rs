@@ -3,9 +3,6 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
-use std::future::Future;
-use std::pin::pin;
-use std::task::{Context, Poll, Waker};
 
 use serde::Deserialize;
 
@@ -129,11 +126,7 @@ impl Trace {
                     want.to_string(),
                 );
             }
-            let wait = coordinator.start_condition_for_task(task)?;
-            let ready = matches!(
-                pin!(wait).poll(&mut Context::from_waker(Waker::noop())),
-                Poll::Ready(Ok(()))
-            );
+            let ready = coordinator.start_condition_for_task(task)?.now() == Some(Ok(()));
             if ready != got {
                 mismatch(
                     format!("start_condition[{task}]"),
