@@ -6,7 +6,8 @@
 SHELL := /bin/bash
 # wasm-opt comes from the npm package binaryen, in www/node_modules/.bin.
 export PATH := $(CURDIR)/www/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
-CONFORMANCE ?= ../shared/conformance
+CONFORMANCE ?= tests/conformance
+COORDINATOR_TRACES := $(CONFORMANCE)/nomad-tests.json $(CONFORMANCE)/random-400.json
 WASM_TEST := cargo test --target wasm32-unknown-unknown --features js --test wasm
 
 .PHONY: test lint test-rust test-wasm test-js test-e2e npm build-web serve first-render bench bench-js replay
@@ -27,7 +28,7 @@ test-rust:
 	scripts/ensure-tools.sh rust
 	cargo test --all-targets --features import
 	cargo test --doc --features import
-	cargo run --quiet --release --example replay -- $(CONFORMANCE)/*.json
+	cargo run --quiet --release --example replay -- $(COORDINATOR_TRACES)
 
 ## test-wasm: the core and bindings as wasm, in Node, headless Chrome and headless Firefox
 test-wasm:
@@ -75,4 +76,4 @@ bench-js: npm
 
 ## replay: replay the conformance traces through the Rust API
 replay:
-	cargo run --release --example replay -- $(CONFORMANCE)/*.json
+	cargo run --release --example replay -- $(COORDINATOR_TRACES)

@@ -1,7 +1,7 @@
 //! Replays conformance trace files through the Rust API.
 //!
 //! ```text
-//! cargo run --release --example replay -- ../shared/conformance/*.json
+//! cargo run --release --example replay -- tests/conformance/nomad-tests.json tests/conformance/random-400.json
 //! ```
 //!
 //! Prints each mismatch (trace, step, field, got, want) and ends with one line
@@ -13,7 +13,7 @@ use std::process::ExitCode;
 fn main() -> ExitCode {
     let files: Vec<String> = std::env::args().skip(1).collect();
     if files.is_empty() {
-        eprintln!("usage: replay FILE...  (JSON arrays of traces, as in shared/conformance)");
+        eprintln!("usage: replay FILE...  (JSON arrays of traces, as in tests/conformance)");
         return ExitCode::from(2);
     }
     let (mut traces, mut steps, mut mismatches, mut failed) = (0usize, 0usize, 0usize, false);

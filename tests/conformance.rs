@@ -1,4 +1,4 @@
-//! Replays every trace recorded from the Go original (../shared/conformance)
+//! Replays every trace recorded from the Go original (tests/conformance)
 //! through the Rust API: phase and `is_allowed` at every step, and
 //! `start_condition_for_task` polled ready exactly when `is_allowed` says so.
 
@@ -7,7 +7,7 @@ use std::path::PathBuf;
 fn conformance_dir() -> PathBuf {
     match std::env::var_os("TASKLIFECYCLE_CONFORMANCE") {
         Some(dir) => PathBuf::from(dir),
-        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/conformance"),
+        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/conformance"),
     }
 }
 

@@ -30,8 +30,8 @@ fn phase_of(packed: u32) -> &'static str {
 #[wasm_bindgen_test]
 fn conformance_traces_replay_in_wasm() {
     for json in [
-        include_str!("../../shared/conformance/nomad-tests.json"),
-        include_str!("../../shared/conformance/random-400.json"),
+        include_str!("conformance/nomad-tests.json"),
+        include_str!("conformance/random-400.json"),
     ] {
         for t in trace::parse(json).unwrap() {
             let mismatches = t.replay().unwrap();

@@ -16,7 +16,7 @@ export function track(promise) {
 }
 
 export const conformanceDir =
-  process.env.TASKLIFECYCLE_CONFORMANCE ?? new URL("../../../shared/conformance/", import.meta.url).pathname;
+  process.env.TASKLIFECYCLE_CONFORMANCE ?? new URL("../../tests/conformance/", import.meta.url).pathname;
 
 export function allPending(coordinator, names) {
   coordinator.taskStateUpdated(Object.fromEntries(names.map((n) => [n, { state: "pending" }])));
