@@ -8,7 +8,7 @@ SHELL := /bin/bash
 export PATH := $(CURDIR)/www/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 CONFORMANCE ?= tests/conformance
 COORDINATOR_TRACES := $(CONFORMANCE)/nomad-tests.json $(CONFORMANCE)/random-400.json
-WASM_TEST := cargo test --target wasm32-unknown-unknown --features js --test wasm
+WASM_TEST := cargo test --target wasm32-unknown-unknown --features js,trace --test wasm
 
 .PHONY: test lint test-rust test-wasm test-js test-e2e npm build-web serve first-render bench bench-js replay
 
@@ -21,14 +21,15 @@ www/node_modules/.package-lock.json: www/package.json www/package-lock.json
 lint:
 	scripts/ensure-tools.sh rust wasm
 	cargo fmt --all -- --check
-	cargo clippy --quiet --all-targets --features js,playground -- -D warnings
-	cargo clippy --quiet --target wasm32-unknown-unknown --features js,playground --lib --bins --test wasm -- -D warnings
+	cargo clippy --quiet --lib --no-default-features -- -D warnings
+	cargo clippy --quiet --all-targets --features js,playground,tools -- -D warnings
+	cargo clippy --quiet --target wasm32-unknown-unknown --features js,playground,trace --lib --bins --test wasm -- -D warnings
 
 test-rust:
 	scripts/ensure-tools.sh rust
-	cargo test --all-targets --features import
-	cargo test --doc --features import
-	cargo run --quiet --release --example replay -- $(COORDINATOR_TRACES)
+	cargo test --all-targets --features tools
+	cargo test --doc --features tools
+	cargo run --quiet --release --features trace --example replay -- $(COORDINATOR_TRACES)
 
 ## test-wasm: the core and bindings as wasm, in Node, headless Chrome and headless Firefox
 test-wasm:
@@ -76,4 +77,4 @@ bench-js: npm
 
 ## replay: replay the conformance traces through the Rust API
 replay:
-	cargo run --release --example replay -- $(COORDINATOR_TRACES)
+	cargo run --release --features trace --example replay -- $(COORDINATOR_TRACES)

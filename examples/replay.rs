@@ -20,7 +20,7 @@ fn main() -> ExitCode {
     for file in &files {
         let parsed = std::fs::read_to_string(file)
             .map_err(|e| e.to_string())
-            .and_then(|json| tasklifecycle::trace::parse(&json).map_err(|e| e.to_string()));
+            .and_then(|json| tasklifecycle::tools::trace::parse(&json).map_err(|e| e.to_string()));
         let parsed = match parsed {
             Ok(parsed) => parsed,
             Err(err) => {

@@ -30,9 +30,54 @@ pub enum Error {
     /// A phase name that is not one of the six.
     #[error("unknown phase `{phase}` (expected one of init, prestart, main, poststart, wait_alloc, poststop)")]
     UnknownPhase { phase: String },
-    /// Input that could not be parsed; the message says where.
-    #[error("{0}")]
-    Invalid(String),
+    /// Text that could not be parsed (a jobspec, an allocation, a share link,
+    /// a trace file); the message says where. JS: `SyntaxError`.
+    #[error("{message}")]
+    Syntax {
+        /// Which input: `"jobspec"`, `"allocation"`, `"share link"`, `"trace file"`.
+        input: &'static str,
+        message: String,
+    },
+    /// Well-formed input that can't be used as it is (a job with no group, a
+    /// trace whose expectations don't match its steps). JS: `TypeError`.
+    #[error("{message}")]
+    Invalid {
+        input: &'static str,
+        message: String,
+    },
+    /// A number or size outside what is allowed (a count that must match,
+    /// a setting out of its range, an input over a stated limit). JS: `RangeError`.
+    #[error("{message}")]
+    OutOfRange {
+        input: &'static str,
+        message: String,
+    },
+}
+
+impl Error {
+    /// A [`Error::Syntax`] for `input`.
+    pub fn syntax(input: &'static str, message: impl Into<String>) -> Self {
+        Error::Syntax {
+            input,
+            message: message.into(),
+        }
+    }
+
+    /// An [`Error::Invalid`] for `input`.
+    pub fn invalid(input: &'static str, message: impl Into<String>) -> Self {
+        Error::Invalid {
+            input,
+            message: message.into(),
+        }
+    }
+
+    /// An [`Error::OutOfRange`] for `input`.
+    pub fn out_of_range(input: &'static str, message: impl Into<String>) -> Self {
+        Error::OutOfRange {
+            input,
+            message: message.into(),
+        }
+    }
 }
 
 /// The wait ended because the gate (or its coordinator) was shut down.

@@ -20,32 +20,40 @@
 //! assert!(c.is_allowed("web")?);
 //! # Ok::<(), tasklifecycle::Error>(())
 //! ```
+//!
+//! # Module map
+//!
+//! The core knows nothing of JS, UI or tools:
+//!
+//! - [`model`]: tasks, hooks, the six stages, task states, and every fact
+//!   about a stage (its lifecycle block, whether it is a sidecar, ...).
+//! - [`phase`]: the phases, the gates each opens and the rules that move
+//!   the coordinator — once, as data.
+//! - [`Gate`] / [`Wait`] (`gate.rs`): an event-driven gate with cancel-safe waits.
+//! - [`Coordinator`] (`coordinator/`): the FSM, with its per-stage tally, name
+//!   index, transition events and `explain`.
+//! - [`Error`] (`error.rs`) and [`testing`] (Nomad's test helpers).
+//!
+//! Built on it, each behind a cargo feature: [`tools`] (`trace`, `ascii`,
+//! `sim`, `scenario`, `import`); the wasm-bindgen layer under the npm package
+//! (`js`, feature `js`); the Yew playground (`playground`, feature `playground`).
 
-pub mod ascii;
 mod coordinator;
 mod error;
-mod event;
-mod explain;
 mod gate;
-#[cfg(feature = "import")]
-pub mod import;
 #[cfg(feature = "js")]
 pub mod js;
 pub mod model;
-mod names;
 pub mod phase;
 #[cfg(feature = "playground")]
 pub mod playground;
-pub mod scenario;
-pub mod sim;
-mod tally;
 pub mod testing;
-pub mod trace;
+pub mod tools;
 
-pub use coordinator::{Coordinator, Subscription};
+pub use coordinator::event::{Cause, Transition, TransitionEvent};
+pub use coordinator::{validate_tasks, Coordinator, Subscription};
+pub use coordinator::{RequirementCheck, RuleCheck, TaskCheck};
 pub use error::{Error, Shutdown};
-pub use event::{Cause, Transition, TransitionEvent};
-pub use explain::{RequirementCheck, RuleCheck, TaskCheck};
 pub use gate::{Gate, Wait};
 pub use model::{Hook, Lifecycle, Stage, StageSet, Status, TaskSpec, TaskState};
 pub use phase::Phase;

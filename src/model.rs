@@ -39,6 +39,12 @@ impl Hook {
             Hook::Poststop => "poststop",
         }
     }
+
+    /// Whether a lifecycle block with this hook may say `sidecar = true` and
+    /// mean it: only prestart and poststart tasks can be sidecars.
+    pub const fn takes_sidecar(self) -> bool {
+        matches!(self, Hook::Prestart | Hook::Poststart)
+    }
 }
 
 impl fmt::Display for Hook {
@@ -96,6 +102,11 @@ impl TaskSpec {
 
     fn with_hook(name: impl Into<String>, hook: Hook, sidecar: bool) -> Self {
         TaskSpec::new(name, Some(Lifecycle { hook, sidecar }))
+    }
+
+    /// A task of `stage`, with that stage's canonical lifecycle block.
+    pub fn in_stage(name: impl Into<String>, stage: Stage) -> Self {
+        TaskSpec::new(name, stage.lifecycle())
     }
 
     /// A main task: no lifecycle block.
@@ -169,6 +180,34 @@ impl Stage {
                 (Hook::Poststart, true) => Stage::PoststartSidecar,
                 (Hook::Poststop, _) => Stage::Poststop,
             },
+        }
+    }
+
+    /// The canonical lifecycle block that puts a task in this stage (the
+    /// inverse of [`Stage::of`]): `None` for main.
+    pub const fn lifecycle(self) -> Option<Lifecycle> {
+        let (hook, sidecar) = match self {
+            Stage::Main => return None,
+            Stage::PrestartEphemeral => (Hook::Prestart, false),
+            Stage::PrestartSidecar => (Hook::Prestart, true),
+            Stage::PoststartEphemeral => (Hook::Poststart, false),
+            Stage::PoststartSidecar => (Hook::Poststart, true),
+            Stage::Poststop => (Hook::Poststop, false),
+        };
+        Some(Lifecycle { hook, sidecar })
+    }
+
+    /// Whether tasks of this stage are sidecars: they run beside the main
+    /// tasks and are stopped once the main tasks are dead.
+    pub const fn is_sidecar(self) -> bool {
+        matches!(self, Stage::PrestartSidecar | Stage::PoststartSidecar)
+    }
+
+    /// The hook of this stage's lifecycle block (`Hook::Empty` for main).
+    pub const fn hook(self) -> Hook {
+        match self.lifecycle() {
+            Some(lifecycle) => lifecycle.hook,
+            None => Hook::Empty,
         }
     }
 
@@ -356,6 +395,17 @@ impl TaskState {
     pub const fn is_successful(self) -> bool {
         matches!(self.state, Status::Dead) && !self.failed
     }
+
+    /// One word for the state as the playground labels and styles it:
+    /// `pending`, `running`, `dead` (exited successfully), or `failed` for a
+    /// dead, failed task. (`failed` on a task that is not dead is rare; the
+    /// word follows its status.)
+    pub const fn label(self) -> &'static str {
+        match (self.state, self.failed) {
+            (Status::Dead, true) => "failed",
+            (status, _) => status.as_str(),
+        }
+    }
 }
 
 impl fmt::Display for TaskState {
@@ -367,22 +417,25 @@ impl fmt::Display for TaskState {
     }
 }
 
+/// Serde as the type's `as_str()` / `FromStr`: one spelling for every
+/// name-like enum of the core (hooks, stages, statuses, phases).
 macro_rules! serde_as_str {
     ($ty:ty) => {
-        impl Serialize for $ty {
-            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        impl serde::Serialize for $ty {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 serializer.serialize_str(self.as_str())
             }
         }
 
-        impl<'de> Deserialize<'de> for $ty {
-            fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        impl<'de> serde::Deserialize<'de> for $ty {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 let text = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
                 text.parse().map_err(serde::de::Error::custom)
             }
         }
     };
 }
+pub(crate) use serde_as_str;
 
 serde_as_str!(Hook);
 serde_as_str!(Stage);
@@ -423,6 +476,56 @@ mod tests {
             let lifecycle = lifecycle.map(|(hook, sidecar)| Lifecycle { hook, sidecar });
             assert_eq!(Stage::of(lifecycle.as_ref()), want, "{lifecycle:?}");
         }
+    }
+
+    #[test]
+    fn stage_facts_agree_with_the_stage_table() {
+        for stage in Stage::ALL {
+            // The canonical lifecycle block is the inverse of `Stage::of`.
+            assert_eq!(Stage::of(stage.lifecycle().as_ref()), stage);
+            assert_eq!(TaskSpec::in_stage("t", stage).stage(), stage);
+            assert_eq!(
+                stage.hook(),
+                stage.lifecycle().map_or(Hook::Empty, |l| l.hook)
+            );
+            // A sidecar stage is exactly one whose canonical block says sidecar.
+            assert_eq!(
+                stage.is_sidecar(),
+                stage.lifecycle().is_some_and(|l| l.sidecar)
+            );
+        }
+        let takes: Vec<Hook> = Hook::ALL
+            .into_iter()
+            .filter(|h| h.takes_sidecar())
+            .collect();
+        assert_eq!(takes, [Hook::Prestart, Hook::Poststart]);
+        // The sidecar flag changes the stage exactly for the hooks that take it.
+        for hook in Hook::ALL {
+            let with = Stage::of(Some(&Lifecycle {
+                hook,
+                sidecar: true,
+            }));
+            let without = Stage::of(Some(&Lifecycle {
+                hook,
+                sidecar: false,
+            }));
+            assert_eq!(with != without, hook.takes_sidecar(), "{hook:?}");
+        }
+    }
+
+    #[test]
+    fn state_labels() {
+        let labels: Vec<&str> = [
+            TaskState::pending(),
+            TaskState::running(),
+            TaskState::dead(),
+            TaskState::failed(),
+            TaskState::new(Status::Running, true),
+        ]
+        .into_iter()
+        .map(TaskState::label)
+        .collect();
+        assert_eq!(labels, ["pending", "running", "dead", "failed", "running"]);
     }
 
     #[test]

@@ -111,18 +111,7 @@ impl FromStr for Phase {
     }
 }
 
-impl serde::Serialize for Phase {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Phase {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let text = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        text.parse().map_err(serde::de::Error::custom)
-    }
-}
+crate::model::serde_as_str!(Phase);
 
 /// What a requirement asks of each task it covers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -4,7 +4,7 @@
 //!
 //! They panic on failure, as assertions do.
 
-use crate::coordinator::Coordinator;
+use crate::Coordinator;
 
 /// Whether the task's start condition is ready right now (polled once).
 fn start_condition_ready(coordinator: &Coordinator, task: &str) -> bool {

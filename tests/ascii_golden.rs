@@ -1,8 +1,9 @@
 //! The ASCII export, one golden file per phase (tests/golden/ascii/).
 //! After a deliberate change: `UPDATE_GOLDEN=1 cargo test --test ascii_golden`.
 
-use tasklifecycle::scenario::default_preset;
-use tasklifecycle::{ascii, Coordinator, Phase, TaskState};
+use tasklifecycle::tools::ascii;
+use tasklifecycle::tools::scenario::default_preset;
+use tasklifecycle::{Coordinator, Phase, TaskState};
 
 /// The default preset driven into `phase`.
 fn in_phase(phase: Phase) -> Coordinator {

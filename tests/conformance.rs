@@ -15,7 +15,7 @@ fn replay_file(name: &str, min_traces: usize) {
     let path = conformance_dir().join(name);
     let json = std::fs::read_to_string(&path)
         .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
-    let traces = tasklifecycle::trace::parse(&json).expect("traces parse");
+    let traces = tasklifecycle::tools::trace::parse(&json).expect("traces parse");
     assert!(
         traces.len() >= min_traces,
         "{name}: only {} traces",
@@ -57,7 +57,7 @@ fn replay_reports_a_mismatch() {
         "steps":[{"op":"update","states":{"web":{"state":"pending","failed":false}}}],
         "expect":[{"state":"init","allowed":{"web":false}},
                   {"state":"prestart","allowed":{"web":false}}]}]"#;
-    let traces = tasklifecycle::trace::parse(json).unwrap();
+    let traces = tasklifecycle::tools::trace::parse(json).unwrap();
     let found = traces[0].replay().unwrap();
     let fields: Vec<&str> = found.iter().map(|m| m.field.as_str()).collect();
     assert_eq!(fields, ["state", "allowed[web]"]);
@@ -70,10 +70,10 @@ fn replay_reports_a_mismatch() {
 #[test]
 fn replay_rejects_malformed_traces() {
     let short = r#"[{"name":"short","tasks":[],"steps":[{"op":"restart"}],"expect":[]}]"#;
-    let err = tasklifecycle::trace::parse(short).unwrap()[0]
+    let err = tasklifecycle::tools::trace::parse(short).unwrap()[0]
         .replay()
         .unwrap_err();
     assert!(err.to_string().contains("`short`"), "{err}");
-    let err = tasklifecycle::trace::parse(r#"[{"name":1}]"#).unwrap_err();
+    let err = tasklifecycle::tools::trace::parse(r#"[{"name":1}]"#).unwrap_err();
     assert!(err.to_string().contains("invalid type"), "{err}");
 }

@@ -200,3 +200,16 @@ fn require_task_blocked_fails_on_an_allowed_task() {
     all_pending(&c);
     require_task_blocked(&c, "init");
 }
+
+#[test]
+fn validate_tasks_agrees_with_new() {
+    use tasklifecycle::validate_tasks;
+    let good = [TaskSpec::prestart("init"), TaskSpec::main("web")];
+    assert_eq!(validate_tasks(&good), Ok(()));
+    let empty = [TaskSpec::main("web"), TaskSpec::poststop("")];
+    let dup = [TaskSpec::main("web"), TaskSpec::prestart("web")];
+    for bad in [&empty[..], &dup[..]] {
+        let err = validate_tasks(bad).unwrap_err();
+        assert_eq!(Some(err), Coordinator::new(bad.iter().cloned()).err());
+    }
+}

@@ -220,7 +220,8 @@ proptest! {
     fn arbitrary_json_never_panics(text in "\\PC{0,40}") {
         let _ = serde_json::from_str::<TaskSpec>(&text);
         let _ = serde_json::from_str::<TaskState>(&text);
-        let _ = tasklifecycle::trace::parse(&text);
+        #[cfg(feature = "trace")]
+        let _ = tasklifecycle::tools::trace::parse(&text);
     }
 
     #[test]

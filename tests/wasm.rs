@@ -11,7 +11,8 @@ use js_sys::{RangeError, TypeError};
 use tasklifecycle::js::{
     hook_names, phase_names, stage_names, status_names, WasmCoordinator, WasmGate,
 };
-use tasklifecycle::{trace, Coordinator, Gate, Phase, Shutdown, TaskSpec, TaskState};
+use tasklifecycle::tools::trace;
+use tasklifecycle::{Coordinator, Gate, Phase, Shutdown, TaskSpec, TaskState};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::wasm_bindgen_test;
 

@@ -10,7 +10,7 @@
 
 use std::cell::Cell;
 
-use js_sys::{RangeError, TypeError};
+use js_sys::{RangeError, SyntaxError, TypeError};
 use wasm_bindgen::prelude::*;
 
 use crate::{Coordinator, Error, Gate, Hook, Lifecycle, Phase, Stage, Status, TaskSpec};
@@ -64,10 +64,14 @@ pub fn phase_gate_masks() -> Vec<u8> {
         .collect()
 }
 
+/// Each core error as the JS error class that fits it: malformed text is a
+/// `SyntaxError`, unusable input a `TypeError`, and everything else (unknown
+/// names, bad positions, values out of range) a `RangeError`.
 fn js_error(err: Error) -> JsValue {
     let message = err.to_string();
     match err {
-        Error::Invalid(_) => TypeError::new(&message).into(),
+        Error::Syntax { .. } => SyntaxError::new(&message).into(),
+        Error::Invalid { .. } => TypeError::new(&message).into(),
         _ => RangeError::new(&message).into(),
     }
 }
@@ -162,7 +166,7 @@ impl WasmSimulation {
     }
 }
 
-/// Runs a simulated alloc (see `crate::sim`). Tasks as in the coordinator's
+/// Runs a simulated alloc (see `crate::tools::sim`). Tasks as in the coordinator's
 /// constructor; behaviours as columns (`start_ms`/`run_ms` NaN: typical for
 /// the hook; `run_ms` −1: until killed; `flags` bit 0 fails, bit 1 leader).
 #[wasm_bindgen]
@@ -206,7 +210,7 @@ pub fn simulate(
     };
     let mut behaviours = Vec::with_capacity(n);
     for (i, task) in tasks.iter().enumerate() {
-        let mut b = crate::sim::Behaviour::typical(task.stage());
+        let mut b = crate::tools::sim::Behaviour::typical(task.stage());
         if !start_ms[i].is_nan() {
             b.start_ms = ms(start_ms[i], "startMs", &task.name)?;
         }
@@ -228,13 +232,14 @@ pub fn simulate(
             Err(RangeError::new(&format!("simulate: {what} must be a number ≥ 0")).into())
         }
     };
-    let settings = crate::sim::Settings {
+    let settings = crate::tools::sim::Settings {
         seed: whole(seed, "seed")?,
         jitter,
         restart_delay_ms: whole(restart_delay, "restartDelayMs")?,
         horizon_ms: whole(horizon, "horizonMs")?,
     };
-    let events = crate::sim::simulate(tasks.clone(), behaviours, settings).map_err(js_error)?;
+    let events =
+        crate::tools::sim::simulate(tasks.clone(), behaviours, settings).map_err(js_error)?;
     let mut out = WasmSimulation {
         times: Vec::with_capacity(events.len()),
         kinds: Vec::with_capacity(events.len()),
@@ -243,7 +248,7 @@ pub fn simulate(
         whys: Vec::new(),
     };
     for event in events {
-        use crate::sim::SimEventKind as K;
+        use crate::tools::sim::SimEventKind as K;
         let (kind, a, b) = match event.kind {
             K::Task { task, state, why } => {
                 out.whys.push(why);
@@ -417,10 +422,10 @@ impl WasmCoordinator {
         self.inner.explain(&name).map_err(js_error)
     }
 
-    /// The coordinator as ASCII art (see `crate::ascii`).
+    /// The coordinator as ASCII art (see `crate::tools::ascii`).
     #[wasm_bindgen(js_name = renderAscii)]
     pub fn render_ascii(&self) -> String {
-        crate::ascii::render(&self.inner)
+        crate::tools::ascii::render(&self.inner)
     }
 
     /// A handle to the gate of a stage, if the group has a task in it.

@@ -16,9 +16,9 @@ use super::run::RunPanel;
 use super::tasks::TaskList;
 use super::timeline::Timeline;
 use super::toolbar::{toolbar, ToolbarProps};
-use crate::import::ImportedJob;
-use crate::scenario::{default_preset, lifecycle_for, Preset, Scenario};
-use crate::sim::{Behaviour, Settings, SimEvent, SimEventKind, Simulation};
+use crate::tools::import::ImportedJob;
+use crate::tools::scenario::{default_preset, Preset, Scenario};
+use crate::tools::sim::{Behaviour, Settings, SimEvent, SimEventKind, Simulation};
 use crate::{Coordinator, Hook, Lifecycle, Stage, StageSet, TaskSpec, TaskState, Transition};
 
 /// Switchboard (the user reports states) or run (a simulated alloc runner does).
@@ -170,7 +170,7 @@ impl Component for App {
                 };
                 *slot = state;
                 let name = self.scenario.tasks[i].name.clone();
-                self.report(ctx, format!("{name} → {}", describe(state)), false);
+                self.report(ctx, format!("{name} → {}", state), false);
             }
             Msg::AllPending => {
                 self.scenario.states.fill(TaskState::pending());
@@ -235,8 +235,7 @@ impl Component for App {
                     .unwrap_or_default();
                 let i = self.scenario.tasks.len();
                 self.edit(ctx, i, "task added", |s| {
-                    s.tasks
-                        .push(TaskSpec::new(name, lifecycle_for(Stage::Main)));
+                    s.tasks.push(TaskSpec::main(name));
                     s.states.push(TaskState::pending());
                 });
             }
@@ -354,7 +353,7 @@ impl Component for App {
                 return false;
             }
             Msg::ExportAscii => {
-                let art = crate::ascii::render(self.shown_coordinator());
+                let art = crate::tools::ascii::render(self.shown_coordinator());
                 browser::download("tasklifecycle-diagram.txt", "text/plain", &art);
                 self.ascii = Some(art);
             }
@@ -535,13 +534,6 @@ impl Component for App {
     }
 }
 
-fn describe(state: TaskState) -> String {
-    match (state.state, state.failed) {
-        (crate::Status::Dead, true) => "dead (failed)".into(),
-        _ => state.to_string(),
-    }
-}
-
 impl App {
     /// A new coordinator for `scenario`, then the alloc runner's first report
     /// (an update when every task is pending, a restore otherwise).
@@ -684,7 +676,7 @@ impl App {
     }
 
     fn import_job(&mut self, ctx: &Context<Self>) {
-        match crate::import::jobspec(&self.job_text) {
+        match crate::tools::import::jobspec(&self.job_text) {
             Err(err) => {
                 self.import_error = Some(format!("{err}. Nothing was changed."));
                 self.pending_job = None;
@@ -728,7 +720,7 @@ impl App {
     }
 
     fn apply_allocation(&mut self, ctx: &Context<Self>) {
-        let alloc = match crate::import::allocation(&self.alloc_text) {
+        let alloc = match crate::tools::import::allocation(&self.alloc_text) {
             Ok(alloc) => alloc,
             Err(err) => {
                 self.import_error = Some(format!("{err}. Nothing was changed."));

@@ -7,7 +7,7 @@ use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use super::TaskView;
-use crate::{Hook, Status, TaskState};
+use crate::{Hook, TaskState};
 
 #[derive(Properties, PartialEq)]
 pub struct TaskListProps {
@@ -105,7 +105,7 @@ fn task_card(props: &TaskListProps, task: &TaskView, error: Option<String>) -> H
                         <option value={*label} selected={*h == hook}>{ *label }</option>
                     }) }
                 </select>
-                if matches!(hook, Hook::Prestart | Hook::Poststart) {
+                if hook.takes_sidecar() {
                     <label class="sidecar">
                         <input type="checkbox" checked={sidecar} onchange={set_sidecar} />
                         { "sidecar" }
@@ -122,8 +122,7 @@ fn task_card(props: &TaskListProps, task: &TaskView, error: Option<String>) -> H
                 { for STATES.iter().map(|(label, state)| {
                     let on_state = props.on_state.clone();
                     let state = *state;
-                    let pressed = task.state == state
-                        || (*label == "failed" && task.state.failed && task.state.state == Status::Dead);
+                    let pressed = task.state.label() == *label;
                     html! {
                         <button type="button" class={classes!("state", *label)} disabled={props.locked}
                             data-state-button={*label} aria-pressed={pressed.to_string()}

@@ -6,7 +6,7 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::sim::{SimEvent, SimEventKind};
+use crate::tools::sim::{SimEvent, SimEventKind};
 use crate::{Status, TaskState};
 
 /// The timeline's own styles, inside the SVG so that an export is styled too.
@@ -39,15 +39,6 @@ const TOP: i64 = 30;
 /// `12.3 s` from milliseconds.
 pub(super) fn seconds(ms: u64) -> String {
     format!("{}.{} s", ms / 1000, (ms % 1000) / 100)
-}
-
-fn class(state: TaskState) -> &'static str {
-    match (state.state, state.failed) {
-        (Status::Dead, true) => "failed",
-        (Status::Pending, _) => "pending",
-        (Status::Running, _) => "running",
-        (Status::Dead, false) => "dead",
-    }
 }
 
 #[function_component]
@@ -104,10 +95,10 @@ pub fn Timeline(props: &TimelineProps) -> Html {
             { for segments.iter().map(|&(i, from, to, state)| {
                 let y = TOP + ROW * i as i64 + 3;
                 html! {
-                    <rect class={classes!("seg", class(state))} data-segment-state={class(state)}
+                    <rect class={classes!("seg", TaskState::label(state))} data-segment-state={TaskState::label(state)}
                         x={x(from).to_string()} y={y.to_string()}
                         width={(x(to) - x(from)).max(1).to_string()} height={(ROW - 8).to_string()}>
-                        <title>{ format!("{}: {} from {} to {}", props.tasks[i], class(state), seconds(from), seconds(to)) }</title>
+                        <title>{ format!("{}: {} from {} to {}", props.tasks[i], TaskState::label(state), seconds(from), seconds(to)) }</title>
                     </rect>
                 }
             }) }

@@ -2,7 +2,7 @@
 
 use yew::prelude::*;
 
-use crate::scenario::PRESETS;
+use crate::tools::scenario::PRESETS;
 use crate::Phase;
 
 #[derive(PartialEq)]

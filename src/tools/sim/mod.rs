@@ -16,11 +16,11 @@ use std::collections::BinaryHeap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::coordinator::Coordinator;
 use crate::error::Error;
 use crate::gate::Wait;
 use crate::model::{Stage, TaskSpec, TaskState};
 use crate::phase::Phase;
+use crate::Coordinator;
 
 /// How a simulated task behaves once its gate lets it start.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -168,15 +168,15 @@ impl Simulation {
         settings: Settings,
     ) -> Result<Self, Error> {
         if behaviours.len() != tasks.len() {
-            return Err(Error::Invalid(format!(
-                "{} behaviours for {} tasks",
-                behaviours.len(),
-                tasks.len()
-            )));
+            return Err(Error::out_of_range(
+                "behaviours",
+                format!("{} behaviours for {} tasks", behaviours.len(), tasks.len()),
+            ));
         }
         if !(0.0..=0.9).contains(&settings.jitter) {
-            return Err(Error::Invalid(
-                "jitter must be between 0 and 0.9".to_owned(),
+            return Err(Error::out_of_range(
+                "jitter",
+                "jitter must be between 0 and 0.9",
             ));
         }
         let coordinator = Coordinator::new(tasks.clone())?;
@@ -319,10 +319,7 @@ impl Simulation {
 
     fn exited(&mut self, task: usize) {
         let behaviour = self.behaviours[task];
-        let sidecar = matches!(
-            self.stages[task],
-            Stage::PrestartSidecar | Stage::PoststartSidecar
-        );
+        let sidecar = self.stages[task].is_sidecar();
         if sidecar && !behaviour.fails {
             // Restarted: pending until it runs again; its gate is not waited on again.
             self.runners[task] = Runner::Starting;
@@ -365,12 +362,7 @@ impl Simulation {
             .all(|t| !self.alive(t));
         let only_sidecars = (0..self.tasks.len())
             .filter(|&t| self.alive(t) && self.stages[t] != Stage::Poststop)
-            .all(|t| {
-                matches!(
-                    self.stages[t],
-                    Stage::PrestartSidecar | Stage::PoststartSidecar
-                )
-            });
+            .all(|t| self.stages[t].is_sidecar());
         if mains_dead && only_sidecars {
             for task in self.kill_order() {
                 self.kill(task, "killed: main tasks are done");
@@ -383,10 +375,7 @@ impl Simulation {
         let rank = |t: usize| {
             if self.behaviours[t].leader {
                 0
-            } else if matches!(
-                self.stages[t],
-                Stage::PrestartSidecar | Stage::PoststartSidecar
-            ) {
+            } else if self.stages[t].is_sidecar() {
                 2
             } else {
                 1

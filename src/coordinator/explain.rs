@@ -3,10 +3,10 @@
 
 use serde::Serialize;
 
-use crate::coordinator::Coordinator;
 use crate::error::Error;
 use crate::model::{Stage, Status, TaskState};
 use crate::phase::{Phase, Requirement, Rule, Want, ALLOC_DONE};
+use crate::Coordinator;
 
 /// One task a requirement covers, and whether it meets it now.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -1,20 +1,36 @@
 //! The coordinator: takes task state updates from the alloc runner, moves
 //! through the phases of [`crate::phase`], and opens or closes one gate per stage.
+//!
+//! Its parts: [`tally`] counts tasks per stage and status so every rule checks
+//! in O(1); [`names`] maps names to positions; [`event`] is what subscribers
+//! hear; [`explain`] says in words why a task waits.
+
+pub(crate) mod event;
+mod explain;
+pub use explain::{RequirementCheck, RuleCheck, TaskCheck};
+mod names;
+mod tally;
 
 use std::borrow::Borrow;
 use std::fmt;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
+use self::event::{Cause, Transition, TransitionEvent};
+use self::names::NameIndex;
+use self::tally::Tally;
 use crate::error::Error;
-use crate::event::{Cause, Transition, TransitionEvent};
 use crate::gate::{Gate, Wait};
 use crate::model::{Stage, StageSet, TaskSpec, TaskState};
-use crate::names::NameIndex;
 use crate::phase::Phase;
-use crate::tally::Tally;
 
 type Listener = Arc<dyn Fn(&TransitionEvent) + Send + Sync>;
+
+/// Checks that `tasks` could build a coordinator (no empty name, no
+/// duplicate), without building one: for editors that validate as they go.
+pub fn validate_tasks(tasks: &[TaskSpec]) -> Result<(), Error> {
+    NameIndex::build(tasks.iter().map(|spec| spec.name.as_str())).map(drop)
+}
 
 /// Handle returned by [`Coordinator::subscribe`], for [`Coordinator::unsubscribe`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

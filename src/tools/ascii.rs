@@ -2,8 +2,8 @@
 //! package documentation: boxes of `┌─┐│└┘`, solid lines from open gates,
 //! dashed (`╷`, `╶`) from closed ones. For docs, terminals and issues.
 
-use crate::coordinator::Coordinator;
 use crate::model::Stage;
+use crate::Coordinator;
 
 const SOLID_H: &str = "─";
 const SOLID_V: &str = "│";

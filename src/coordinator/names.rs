@@ -56,7 +56,7 @@ impl NameIndex {
                 u32::try_from(name.len()),
                 u32::try_from(task),
             ) else {
-                return Err(Error::Invalid("task names exceed 4 GiB".into()));
+                return Err(Error::out_of_range("task names", "task names exceed 4 GiB"));
             };
             index.arena.extend_from_slice(name.as_bytes());
             let arena = &index.arena;

@@ -6,10 +6,10 @@ use std::fmt;
 
 use serde::Deserialize;
 
-use crate::coordinator::Coordinator;
 use crate::error::Error;
 use crate::model::{TaskSpec, TaskState};
 use crate::phase::Phase;
+use crate::Coordinator;
 
 /// One recorded run: the tasks, the calls made, and the expected state
 /// before the first call (`expect[0]`) and after each call.
@@ -61,7 +61,7 @@ impl fmt::Display for Mismatch {
 
 /// Parses a JSON array of traces.
 pub fn parse(json: &str) -> Result<Vec<Trace>, Error> {
-    serde_json::from_str(json).map_err(|e| Error::Invalid(e.to_string()))
+    serde_json::from_str(json).map_err(|e| Error::syntax("trace file", e.to_string()))
 }
 
 impl Trace {
@@ -71,12 +71,15 @@ impl Trace {
     /// (bad task list, unknown task in a step, expectations not one per step + 1).
     pub fn replay(&self) -> Result<Vec<Mismatch>, Error> {
         if self.expect.len() != self.steps.len() + 1 {
-            return Err(Error::Invalid(format!(
-                "trace `{}`: {} expectations for {} steps (want one more than steps)",
-                self.name,
-                self.expect.len(),
-                self.steps.len()
-            )));
+            return Err(Error::invalid(
+                "trace",
+                format!(
+                    "trace `{}`: {} expectations for {} steps (want one more than steps)",
+                    self.name,
+                    self.expect.len(),
+                    self.steps.len()
+                ),
+            ));
         }
         let coordinator = Coordinator::new(self.tasks.iter().cloned())?;
         let mut mismatches = Vec::new();

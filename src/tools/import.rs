@@ -47,7 +47,7 @@ pub struct ImportedAllocation {
 }
 
 fn invalid(why: impl Into<String>) -> Error {
-    Error::Invalid(why.into())
+    Error::invalid("jobspec", why)
 }
 
 /// Reads a jobspec: JSON if it starts with `{`, HCL otherwise.
@@ -109,7 +109,7 @@ struct JsonTask {
 fn json_job(text: &str) -> Result<ImportedJob, Error> {
     let top: JsonTop = serde_json::from_str(text).map_err(|e| {
         if e.is_syntax() || e.is_eof() {
-            invalid(format!("JSON syntax error: {e}"))
+            Error::syntax("jobspec", format!("JSON syntax error: {e}"))
         } else {
             invalid(format!("not a Nomad job: {e}"))
         }
@@ -145,12 +145,15 @@ fn json_job(text: &str) -> Result<ImportedJob, Error> {
 
 fn hcl_job(text: &str) -> Result<ImportedJob, Error> {
     let body: Body = hcl::edit::parser::parse_body(text).map_err(|p| {
-        invalid(format!(
-            "HCL syntax error at line {}, column {}: {}",
-            p.location().line(),
-            p.location().column(),
-            p.message()
-        ))
+        Error::syntax(
+            "jobspec",
+            format!(
+                "HCL syntax error at line {}, column {}: {}",
+                p.location().line(),
+                p.location().column(),
+                p.message()
+            ),
+        )
     })?;
     let mut notes = Vec::new();
     let mut jobs = body.get_blocks("job");
@@ -258,13 +261,16 @@ struct JsonAllocation {
 pub fn allocation(text: &str) -> Result<ImportedAllocation, Error> {
     let alloc: JsonAllocation = serde_json::from_str(text).map_err(|e| {
         if e.is_syntax() || e.is_eof() {
-            invalid(format!("JSON syntax error: {e}"))
+            Error::syntax("allocation", format!("JSON syntax error: {e}"))
         } else {
-            invalid(format!("not a Nomad allocation: {e}"))
+            Error::invalid("allocation", format!("not a Nomad allocation: {e}"))
         }
     })?;
     let states = alloc.states.ok_or_else(|| {
-        invalid("not a Nomad allocation: no `TaskStates` (has the allocation started?)")
+        Error::invalid(
+            "allocation",
+            "not a Nomad allocation: no `TaskStates` (has the allocation started?)",
+        )
     })?;
     Ok(ImportedAllocation {
         group: alloc.group,
