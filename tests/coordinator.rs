@@ -213,3 +213,75 @@ fn validate_tasks_agrees_with_new() {
         assert_eq!(Some(err), Coordinator::new(bad.iter().cloned()).err());
     }
 }
+
+#[test]
+fn subscribers_hear_transitions_in_the_order_they_happened() {
+    // Two threads race, each reporting `web` pending (init → main) and
+    // restarting (main → init) in turn. Every event must start where the one
+    // before it ended, however the threads interleave.
+    use std::sync::{Arc, Mutex};
+    let c = Arc::new(Coordinator::new([TaskSpec::main("web")]).unwrap());
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let sink = Arc::clone(&seen);
+    c.subscribe(move |event| {
+        // Widen the window in which a reordering could happen.
+        std::thread::yield_now();
+        let t = event.transition;
+        sink.lock().unwrap().push((t.from, t.to));
+    });
+    let start = Arc::new(std::sync::Barrier::new(2));
+    let threads: Vec<_> = (0..2)
+        .map(|_| {
+            let (c, start) = (Arc::clone(&c), Arc::clone(&start));
+            std::thread::spawn(move || {
+                start.wait();
+                for _ in 0..2_000 {
+                    c.set_task_state("web", TaskState::pending()).unwrap();
+                    c.restart();
+                }
+            })
+        })
+        .collect();
+    threads.into_iter().for_each(|t| t.join().unwrap());
+    let seen = seen.lock().unwrap();
+    assert!(seen.len() > 10, "only {} transitions", seen.len());
+    let mut at = Phase::Init;
+    for (k, &(from, to)) in seen.iter().enumerate() {
+        assert_eq!(
+            from, at,
+            "event {k} starts at {from}, but the one before ended at {at}"
+        );
+        at = to;
+    }
+    assert_eq!(at, c.phase());
+}
+
+#[test]
+fn a_listener_that_updates_hears_its_own_event_after_it_returns() {
+    use std::sync::{Arc, Mutex};
+    let c = Arc::new(Coordinator::new([TaskSpec::main("web")]).unwrap());
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let (sink, back) = (Arc::clone(&seen), Arc::clone(&c));
+    c.subscribe(move |event| {
+        let t = event.transition;
+        sink.lock()
+            .unwrap()
+            .push(format!("{}→{} begins", t.from, t.to));
+        if t.to == Phase::Main {
+            back.restart(); // re-entrant: queued, delivered after this returns
+        }
+        sink.lock()
+            .unwrap()
+            .push(format!("{}→{} ends", t.from, t.to));
+    });
+    c.set_task_state("web", TaskState::pending()).unwrap();
+    assert_eq!(
+        *seen.lock().unwrap(),
+        [
+            "init→main begins",
+            "init→main ends",
+            "main→init begins",
+            "main→init ends"
+        ]
+    );
+}

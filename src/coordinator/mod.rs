@@ -49,6 +49,8 @@ pub struct Coordinator {
     present: StageSet,
     core: Mutex<Core>,
     listeners: Mutex<Vec<(Subscription, Listener)>>,
+    /// Events waiting to be delivered, in the order their transitions happened.
+    outbox: Mutex<Outbox>,
     next_subscription: AtomicU64,
     /// `listeners.len()`, readable without the lock on every update.
     listener_count: AtomicUsize,
@@ -69,6 +71,30 @@ impl Core {
         self.tally.count(stage, self.states[task], false);
         self.tally.count(stage, state, true);
         self.states[task] = state;
+    }
+}
+
+/// Delivery of transition events in the order the transitions happened.
+///
+/// An event is queued while the core lock is still held (so queue order is
+/// transition order) and delivered after it is released (so listeners may call
+/// back into the coordinator). One thread at a time delivers: whoever finds
+/// nobody delivering drains the queue, calling listeners with no lock held;
+/// others only queue. A listener that updates the coordinator queues the new
+/// event, which is delivered after it returns, never inside it.
+#[derive(Default)]
+struct Outbox {
+    queue: std::collections::VecDeque<TransitionEvent>,
+    delivering: bool,
+}
+
+/// Resets [`Outbox::delivering`] if a listener unwinds mid-delivery.
+struct DeliveringFlag<'a>(&'a Mutex<Outbox>);
+
+impl Drop for DeliveringFlag<'_> {
+    fn drop(&mut self) {
+        let mut outbox = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        outbox.delivering = false;
     }
 }
 
@@ -128,6 +154,7 @@ impl Coordinator {
             gates: Default::default(),
             present,
             listeners: Mutex::new(Vec::new()),
+            outbox: Mutex::new(Outbox::default()),
             next_subscription: AtomicU64::new(0),
             listener_count: AtomicUsize::new(0),
         }
@@ -269,8 +296,11 @@ impl Coordinator {
         let from = core.phase;
         core.phase = Phase::Init;
         let transition = self.move_gates(from, &core);
+        let listening = self.has_listeners();
+        self.post(transition, listening.then_some(Cause::Restart));
         drop(core);
-        self.publish(transition, Some(Cause::Restart))
+        self.deliver();
+        transition
     }
 
     fn apply<I, K, V>(
@@ -331,9 +361,10 @@ impl Coordinator {
                 Entry::Restore => Cause::Restore { states },
             }
         });
+        self.post(transition, cause);
         drop(guard);
-        let result = self.publish(transition, cause);
-        Ok(result)
+        self.deliver();
+        Ok(transition)
     }
 
     /// Opens the gates of the settled phase and closes the others, each at
@@ -365,23 +396,49 @@ impl Coordinator {
         })
     }
 
-    /// Tells subscribers about a transition (`cause` is `None` when nobody listened).
-    fn publish(&self, transition: Option<Transition>, cause: Option<Cause>) -> Option<Transition> {
+    /// Queues a transition's event (`cause` is `None` when nobody listened).
+    /// Called with the core lock held, so the queue follows transition order.
+    fn post(&self, transition: Option<Transition>, cause: Option<Cause>) {
         if let (Some(transition), Some(cause)) = (transition, cause) {
+            let mut outbox = self.outbox.lock().unwrap_or_else(|e| e.into_inner());
+            outbox
+                .queue
+                .push_back(TransitionEvent { transition, cause });
+        }
+    }
+
+    /// Delivers queued events in order, unless another call is already
+    /// delivering (it will deliver ours too). No lock is held while a
+    /// listener runs.
+    fn deliver(&self) {
+        let mut outbox = self.outbox.lock().unwrap_or_else(|e| e.into_inner());
+        if outbox.delivering {
+            return;
+        }
+        outbox.delivering = true;
+        while let Some(event) = outbox.queue.pop_front() {
+            drop(outbox);
             let listeners: Vec<Listener> = {
                 let listeners = self.listeners.lock().unwrap_or_else(|e| e.into_inner());
                 listeners.iter().map(|(_, l)| Arc::clone(l)).collect()
             };
-            let event = TransitionEvent { transition, cause };
+            // Clears `delivering` even if a listener panics, so delivery
+            // never stalls for later events.
+            let guard = DeliveringFlag(&self.outbox);
             for listener in listeners {
                 listener(&event);
             }
+            std::mem::forget(guard);
+            outbox = self.outbox.lock().unwrap_or_else(|e| e.into_inner());
         }
-        transition
+        outbox.delivering = false;
     }
 
-    /// Calls `listener` after every phase change, outside the coordinator's
-    /// lock (so it may call back into the coordinator).
+    /// Calls `listener` after every phase change, in the order the changes
+    /// happened, outside the coordinator's lock (so it may call back into the
+    /// coordinator). Events are delivered one at a time: when two threads
+    /// update at once, one delivers both, in order; an update made inside a
+    /// listener is heard after that listener returns.
     pub fn subscribe(
         &self,
         listener: impl Fn(&TransitionEvent) + Send + Sync + 'static,
