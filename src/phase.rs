@@ -150,17 +150,6 @@ impl Want {
             Want::Successful => "to finish successfully",
         }
     }
-
-    /// The adjective that says a task meets this want.
-    pub const fn adjective(self) -> &'static str {
-        match self {
-            Want::Pending => "pending",
-            Want::Running => "running",
-            Want::Started => "started",
-            Want::Dead => "dead",
-            Want::Successful => "successful",
-        }
-    }
 }
 
 /// "Every task of these stages is ...". An empty set of tasks meets it.

@@ -150,7 +150,7 @@ fn gates_and_waits_work_in_wasm() {
     assert!(!gate.open());
     assert!(gate.close());
     gate.shutdown();
-    assert!(gate.is_shut_down() && !gate.open());
+    assert!(!gate.open() && !gate.is_open(), "a shut-down gate no longer opens");
 
     let core = Gate::new();
     let mut cx = Context::from_waker(Waker::noop());

@@ -49,21 +49,6 @@ pub fn stage_names() -> Vec<String> {
     names(&Stage::ALL, Stage::as_str)
 }
 
-/// Which gates each phase opens, as stage bit masks in phase order (for docs).
-#[wasm_bindgen(js_name = phaseGateMasks)]
-pub fn phase_gate_masks() -> Vec<u8> {
-    Phase::ALL
-        .iter()
-        .map(|p| {
-            p.open_stages()
-                .iter()
-                .copied()
-                .collect::<crate::StageSet>()
-                .bits()
-        })
-        .collect()
-}
-
 /// Each core error as the JS error class that fits it: malformed text is a
 /// `SyntaxError`, unusable input a `TypeError`, and everything else (unknown
 /// names, bad positions, values out of range) a `RangeError`.
@@ -324,15 +309,6 @@ impl WasmCoordinator {
         self.inner.stage_list().iter().map(|&s| s as u8).collect()
     }
 
-    /// Each task's last reported state code, in task order.
-    pub fn states(&self) -> Vec<u8> {
-        self.inner
-            .task_states()
-            .iter()
-            .map(|s| (s.state as u8) << 1 | u8::from(s.failed))
-            .collect()
-    }
-
     /// Address of the per-task code buffer in wasm memory.
     #[wasm_bindgen(js_name = codesPtr)]
     pub fn codes_ptr(&self) -> usize {
@@ -345,22 +321,6 @@ impl WasmCoordinator {
         let result = self.apply_codes(restore);
         self.codes.iter().for_each(|c| c.set(KEEP));
         result
-    }
-
-    /// [`WasmCoordinator::apply`] with the codes passed in (copied) instead.
-    pub fn update(&self, codes: &[u8], restore: bool) -> Result<u32, JsValue> {
-        if codes.len() != self.codes.len() {
-            return Err(type_error(&format!(
-                "{} state codes for {} tasks",
-                codes.len(),
-                self.codes.len()
-            )));
-        }
-        self.codes
-            .iter()
-            .zip(codes)
-            .for_each(|(c, &code)| c.set(code));
-        self.apply(restore)
     }
 
     fn apply_codes(&self, restore: bool) -> Result<u32, JsValue> {
@@ -443,6 +403,35 @@ impl WasmCoordinator {
 }
 
 /// A gate, standalone or a handle to one of a coordinator's gates.
+/// Rust-side hooks for tests/wasm.rs: not exported to JS, so the published
+/// wasm carries none of them (nothing in the bindings calls them).
+impl WasmCoordinator {
+    /// Each task's last reported state code, in task order.
+    pub fn states(&self) -> Vec<u8> {
+        self.inner
+            .task_states()
+            .iter()
+            .map(|s| (s.state as u8) << 1 | u8::from(s.failed))
+            .collect()
+    }
+
+    /// [`WasmCoordinator::apply`] with the codes passed in (copied) instead.
+    pub fn update(&self, codes: &[u8], restore: bool) -> Result<u32, JsValue> {
+        if codes.len() != self.codes.len() {
+            return Err(type_error(&format!(
+                "{} state codes for {} tasks",
+                codes.len(),
+                self.codes.len()
+            )));
+        }
+        self.codes
+            .iter()
+            .zip(codes)
+            .for_each(|(c, &code)| c.set(code));
+        self.apply(restore)
+    }
+}
+
 #[wasm_bindgen]
 pub struct WasmGate {
     inner: Gate,
@@ -459,11 +448,6 @@ impl WasmGate {
     #[wasm_bindgen(js_name = isOpen)]
     pub fn is_open(&self) -> bool {
         self.inner.is_open()
-    }
-
-    #[wasm_bindgen(js_name = isShutDown)]
-    pub fn is_shut_down(&self) -> bool {
-        self.inner.is_shut_down()
     }
 
     /// Returns whether the gate changed.

@@ -6,5 +6,3 @@ export function requireTaskAllowed(coordinator: Coordinator, name: string): void
 export function requireTaskBlocked(coordinator: Coordinator, name: string): void;
 /** Resolves once the coordinator has left `init`; after `ms` without that, calls `onTimeout` and resolves. */
 export function waitNotInitUntil(coordinator: Coordinator, ms: number, onTimeout: () => void): Promise<void>;
-/** Bytes of linear memory the wasm module holds (for memory tests). */
-export function wasmMemoryBytes(): number;

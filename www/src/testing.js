@@ -1,6 +1,5 @@
 // Test helpers mirroring Nomad's exported ones (RequireTaskAllowed,
 // RequireTaskBlocked, WaitNotInitUntil), for orchestrators' own tests.
-export { wasmMemoryBytes } from "./wasm.js";
 
 function fail(message) {
   const error = new Error(message);

@@ -1,5 +1,5 @@
 // Holds the initialised wasm exports: the API writes update codes straight
-// into wasm memory, and testing.js reports its size.
+// into wasm memory, and the memory tests read its size.
 let exports;
 
 export function setWasmExports(value) {

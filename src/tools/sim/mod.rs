@@ -227,14 +227,6 @@ impl Simulation {
         matches!(self.runners.get(task), Some(Runner::Waiting(_)))
     }
 
-    pub fn behaviours(&self) -> &[Behaviour] {
-        &self.behaviours
-    }
-
-    pub fn settings(&self) -> Settings {
-        self.settings
-    }
-
     /// Everything that happened so far, in order.
     pub fn events(&self) -> &[SimEvent] {
         &self.events
