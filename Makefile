@@ -27,7 +27,7 @@ lint:
 
 test-rust:
 	scripts/ensure-tools.sh rust
-	cargo test --all-targets --features tools
+	cargo test --all-targets --features tools,playground
 	cargo test --doc --features tools
 	cargo run --quiet --release --features trace --example replay -- $(COORDINATOR_TRACES)
 

@@ -1,7 +1,7 @@
 //! Replays conformance trace files through the Rust API.
 //!
 //! ```text
-//! cargo run --release --example replay -- tests/conformance/nomad-tests.json tests/conformance/random-400.json
+//! cargo run --release --features trace --example replay -- tests/conformance/nomad-tests.json tests/conformance/random-400.json
 //! ```
 //!
 //! Prints each mismatch (trace, step, field, got, want) and ends with one line

@@ -150,7 +150,10 @@ fn gates_and_waits_work_in_wasm() {
     assert!(!gate.open());
     assert!(gate.close());
     gate.shutdown();
-    assert!(!gate.open() && !gate.is_open(), "a shut-down gate no longer opens");
+    assert!(
+        !gate.open() && !gate.is_open(),
+        "a shut-down gate no longer opens"
+    );
 
     let core = Gate::new();
     let mut cx = Context::from_waker(Waker::noop());

@@ -79,3 +79,10 @@ pub fn outer_html(selector: &str) -> Option<String> {
     let element = window()?.document()?.query_selector(selector).ok()??;
     Some(element.outer_html())
 }
+
+/// Downloads the element matching `selector` (an SVG) as `name`.
+pub fn download_svg(selector: &str, name: &str) {
+    if let Some(svg) = outer_html(selector) {
+        download(name, "image/svg+xml", &svg);
+    }
+}

@@ -1,20 +1,17 @@
 //! The playground: the interactive documentation of the task lifecycle, a Yew
 //! app over the same coordinator (it never re-implements the rules).
 //!
-//! One component per concern: [`app`] holds the state and talks to the
-//! coordinator; [`toolbar`], [`diagram`], [`fsm`], [`tasks`] and [`log`] only
-//! draw what they are given and report clicks as messages.
+//! As in Yew's todomvc example: [`state`] holds plain structs with methods
+//! (the switchboard over a live coordinator, run mode's simulation, the
+//! import panel); [`app`] is the root component, a short dispatch of
+//! messages into them; [`views`] draw what they hold and report clicks as
+//! messages; [`browser`] is the DOM glue (URL hash, downloads).
 
 mod app;
 mod browser;
-mod diagram;
-mod fsm;
-mod importer;
-mod log;
-mod run;
-mod tasks;
-mod timeline;
-mod toolbar;
+mod msg;
+mod state;
+mod views;
 
 use crate::{TaskSpec, TaskState};
 

@@ -37,10 +37,6 @@ const ROW: i64 = 22;
 const TOP: i64 = 30;
 
 /// `12.3 s` from milliseconds.
-pub(super) fn seconds(ms: u64) -> String {
-    format!("{}.{} s", ms / 1000, (ms % 1000) / 100)
-}
-
 #[function_component]
 pub fn Timeline(props: &TimelineProps) -> Html {
     let end = props
@@ -79,7 +75,7 @@ pub fn Timeline(props: &TimelineProps) -> Html {
 
     html! {
         <svg class="timeline" xmlns="http://www.w3.org/2000/svg" viewBox={format!("0 0 {WIDTH} {height}")}
-            role="img" aria-label={format!("Timeline of the simulated alloc, {}", seconds(props.now_ms))}>
+            role="img" aria-label={format!("Timeline of the simulated alloc, {}", crate::playground::state::seconds(props.now_ms))}>
             <style>{ STYLE }</style>
             { for props.tasks.iter().enumerate().map(|(i, name)| {
                 let y = TOP + ROW * i as i64;
@@ -98,7 +94,7 @@ pub fn Timeline(props: &TimelineProps) -> Html {
                     <rect class={classes!("seg", TaskState::label(state))} data-segment-state={TaskState::label(state)}
                         x={x(from).to_string()} y={y.to_string()}
                         width={(x(to) - x(from)).max(1).to_string()} height={(ROW - 8).to_string()}>
-                        <title>{ format!("{}: {} from {} to {}", props.tasks[i], TaskState::label(state), seconds(from), seconds(to)) }</title>
+                        <title>{ format!("{}: {} from {} to {}", props.tasks[i], TaskState::label(state), crate::playground::state::seconds(from), crate::playground::state::seconds(to)) }</title>
                     </rect>
                 }
             }) }
@@ -114,7 +110,7 @@ pub fn Timeline(props: &TimelineProps) -> Html {
                     <line class={classes!("mark", "gate", (!open).then_some("closed"))}
                         x1={x(e.at_ms).to_string()} x2={x(e.at_ms).to_string()}
                         y1={TOP.to_string()} y2={(height - 16).to_string()}>
-                        <title>{ format!("{} gate {} at {}", stage, if *open { "opened" } else { "closed" }, seconds(e.at_ms)) }</title>
+                        <title>{ format!("{} gate {} at {}", stage, if *open { "opened" } else { "closed" }, crate::playground::state::seconds(e.at_ms)) }</title>
                     </line>
                 }),
                 SimEventKind::Task { .. } => None,
@@ -123,7 +119,7 @@ pub fn Timeline(props: &TimelineProps) -> Html {
                 y1={TOP.to_string()} y2={(height - 16).to_string()} />
             <text x={LEFT.to_string()} y={(height - 4).to_string()}>{ "0 s" }</text>
             <text x={(WIDTH - 10).to_string()} y={(height - 4).to_string()} text-anchor="end">
-                { seconds(end) }
+                { crate::playground::state::seconds(end) }
             </text>
         </svg>
     }

@@ -73,7 +73,7 @@ pub fn RunPanel(props: &RunProps) -> Html {
                     <input type="number" min="0" data-run="seed" value={props.seed.to_string()} onchange={seed} />
                 </label>
                 <span class="clock" data-clock={props.now_ms.to_string()} data-finished={props.finished.to_string()}>
-                    { format!("t = {}{}", super::timeline::seconds(props.now_ms), if props.finished { " · finished" } else { "" }) }
+                    { format!("t = {}{}", crate::playground::state::seconds(props.now_ms), if props.finished { " · finished" } else { "" }) }
                 </span>
             </div>
             <table class="behaviours">

@@ -4,16 +4,7 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::Transition;
-
-/// One line of the log.
-#[derive(Debug, Clone, PartialEq)]
-pub struct LogEntry {
-    pub seq: u64,
-    /// What caused it: "web → running", "alloc restart", ...
-    pub cause: String,
-    pub transition: Option<Transition>,
-}
+use crate::playground::state::LogEntry;
 
 #[derive(PartialEq)]
 pub struct EventLogProps {

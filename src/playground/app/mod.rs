@@ -1,0 +1,226 @@
+//! The root component: a short dispatch of messages into the plain state
+//! structs of [`super::state`], and a view that hands their data to
+//! [`super::views`]. Effects (waits to arm, ticks, the URL hash, downloads)
+//! happen here and nowhere else.
+
+use wasm_bindgen::closure::Closure;
+use yew::prelude::*;
+
+mod effects;
+
+use effects::schedule_tick;
+
+use super::browser;
+use super::msg::{BoardMsg, Export, ImportMsg, Mode, Msg, RunMsg};
+use super::state::{ImportState, Imported, RunState, Switchboard};
+use super::views::{self, Page};
+use crate::tools::ascii;
+use crate::tools::scenario::{default_preset, Preset, Scenario};
+use crate::Coordinator;
+
+pub struct App {
+    board: Switchboard,
+    run: RunState,
+    import: ImportState,
+    mode: Mode,
+    /// A message across the top (a bad share link, say).
+    notice: Option<String>,
+    /// The last ASCII export, shown under the diagram.
+    ascii: Option<String>,
+    /// `?embed`: the compact view for iframes in docs.
+    embed: bool,
+    _hash_listener: Option<Closure<dyn FnMut()>>,
+}
+
+impl Component for App {
+    type Message = Msg;
+    type Properties = ();
+
+    fn create(ctx: &Context<Self>) -> Self {
+        let (scenario, notice) = match browser::hash().map(|h| Scenario::from_hash(&h)) {
+            None => (default_preset().scenario(), None),
+            Some(Ok(scenario)) => (scenario, None),
+            Some(Err(err)) => (
+                default_preset().scenario(),
+                Some(format!("{err}. Showing the default preset instead.")),
+            ),
+        };
+        let link = ctx.link().clone();
+        let mut app = App {
+            board: Switchboard::default(),
+            run: RunState::default(),
+            import: ImportState::default(),
+            mode: Mode::Manual,
+            notice,
+            ascii: None,
+            embed: browser::is_embed(),
+            _hash_listener: browser::on_hash_change(move || link.send_message(Msg::HashChanged)),
+        };
+        app.load(ctx, scenario, "page loaded", &[]);
+        app
+    }
+
+    fn update(&mut self, ctx: &Context<Self>, msg: Msg) -> bool {
+        match msg {
+            Msg::Board(msg) => self.board_update(ctx, msg),
+            Msg::Run(msg) => self.run_update(ctx, msg),
+            Msg::Import(msg) => return self.import_update(ctx, msg),
+            Msg::Export(export) => return self.export(export),
+            Msg::SetMode(mode) => {
+                self.mode = mode;
+                self.start_run_if_shown();
+            }
+            Msg::Admitted {
+                generation,
+                task,
+                ok,
+            } => match self.board.admitted(generation, task, ok) {
+                Some(arms) => self.arm(ctx, arms),
+                None => return false,
+            },
+            Msg::HashChanged => {
+                let Some(hash) = browser::hash() else {
+                    return false;
+                };
+                if hash == self.board.scenario().to_hash() {
+                    return false;
+                }
+                match Scenario::from_hash(&hash) {
+                    Ok(scenario) => self.load(ctx, scenario, "share link opened", &[]),
+                    Err(err) => self.notice = Some(format!("{err}. Nothing was changed.")),
+                }
+            }
+            Msg::DismissNotice => self.notice = None,
+        }
+        true
+    }
+
+    fn view(&self, ctx: &Context<Self>) -> Html {
+        let page = Page {
+            board: &self.board,
+            run: self
+                .run
+                .sim()
+                .filter(|_| self.mode == Mode::Run)
+                .map(|_| &self.run),
+            import: &self.import,
+            mode: self.mode,
+            notice: self.notice.as_deref(),
+            ascii: self.ascii.as_deref(),
+        };
+        if self.embed {
+            views::embed(&page, ctx.link())
+        } else {
+            views::full(&page, ctx.link())
+        }
+    }
+}
+
+impl App {
+    fn board_update(&mut self, ctx: &Context<Self>, msg: BoardMsg) {
+        let board = &mut self.board;
+        let result = match msg {
+            BoardMsg::SetState(i, state) => board.set_state(i, state),
+            BoardMsg::AllPending => board.all_pending(),
+            BoardMsg::Restart => Ok(board.restart()),
+            BoardMsg::Restore => board.restore(),
+            BoardMsg::Reset => return self.reload(ctx, &[], |b| b.reset()),
+            BoardMsg::Preset(id) => match Preset::find(id) {
+                Some(p) => {
+                    return self.load(ctx, p.scenario(), &format!("preset “{}”", p.title), &[])
+                }
+                None => return,
+            },
+            BoardMsg::Rename(i, name) => return self.reload(ctx, &[], |b| Ok(b.rename(i, name))),
+            BoardMsg::SetHook(i, hook) => {
+                return self.reload(ctx, &[], |b| Ok(b.set_hook(i, hook)))
+            }
+            BoardMsg::SetSidecar(i, on) => {
+                return self.reload(ctx, &[], |b| Ok(b.set_sidecar(i, on)))
+            }
+            BoardMsg::Delete(i) => return self.reload(ctx, &[], |b| Ok(b.delete(i))),
+            BoardMsg::Add => return self.reload(ctx, &[], |b| Ok(b.add())),
+        };
+        self.settle(ctx, result);
+    }
+
+    fn run_update(&mut self, ctx: &Context<Self>, msg: RunMsg) {
+        let tasks = &self.board.scenario().tasks;
+        let result = match msg {
+            RunMsg::Play => return schedule_tick(ctx, self.run.play()),
+            RunMsg::Tick(generation) => return schedule_tick(ctx, self.run.tick(generation)),
+            RunMsg::Pause => return self.run.pause(),
+            RunMsg::Step => return self.run.step(),
+            RunMsg::ToEnd => return self.run.run_to_end(),
+            RunMsg::SetSpeed(speed) => return self.run.set_speed(speed),
+            RunMsg::Reset => self.run.restart(tasks),
+            RunMsg::SetSeed(seed) => self.run.set_seed(seed, tasks),
+            RunMsg::SetBehaviour(i, b) => self.run.set_behaviour(i, b, tasks),
+        };
+        if let Err(err) = result {
+            self.notice = Some(err);
+        }
+    }
+
+    /// Returns whether the page changed (typing only stores the text).
+    fn import_update(&mut self, ctx: &Context<Self>, msg: ImportMsg) -> bool {
+        let imported = match msg {
+            ImportMsg::JobText(text) => {
+                self.import.job_text = text;
+                return false;
+            }
+            ImportMsg::AllocText(text) => {
+                self.import.alloc_text = text;
+                return false;
+            }
+            ImportMsg::ImportJob => self.import.import_job(),
+            ImportMsg::PickGroup(i) => self.import.pick_group(i),
+            ImportMsg::ApplyAlloc => {
+                if let Some(states) = self.import.allocation() {
+                    match self.board.apply_allocation(&states) {
+                        Ok(arms) => {
+                            self.mode = Mode::Manual;
+                            self.run.stop();
+                            self.arm(ctx, arms);
+                            browser::set_hash(&self.board.scenario().to_hash());
+                        }
+                        Err(err) => self.import.fail(err),
+                    }
+                }
+                None
+            }
+        };
+        if let Some(Imported {
+            scenario,
+            leaders,
+            why,
+        }) = imported
+        {
+            self.load(ctx, scenario, &why, &leaders);
+        }
+        true
+    }
+
+    /// Returns whether the page changed (only the ASCII export shows itself).
+    fn export(&mut self, export: Export) -> bool {
+        match export {
+            Export::Diagram => browser::download_svg("svg.diagram", "tasklifecycle-diagram.svg"),
+            Export::Timeline => browser::download_svg("svg.timeline", "tasklifecycle-timeline.svg"),
+            Export::Ascii => {
+                let art = ascii::render(self.shown_coordinator());
+                browser::download("tasklifecycle-diagram.txt", "text/plain", &art);
+                self.ascii = Some(art);
+                return true;
+            }
+        }
+        false
+    }
+
+    /// The coordinator the page shows: the simulation's in run mode.
+    fn shown_coordinator(&self) -> &Coordinator {
+        match (self.run.sim(), self.mode) {
+            (Some(sim), Mode::Run) => sim.coordinator(),
+            _ => self.board.coordinator(),
+        }
+    }
+}

@@ -1,0 +1,76 @@
+//! Every message the page sends its root component, grouped by the state
+//! struct that handles it.
+
+use crate::tools::sim::Behaviour;
+use crate::{Hook, TaskState};
+
+/// Switchboard (the user reports states) or run (a simulated alloc runner does).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Manual,
+    Run,
+}
+
+/// What the switchboard's controls ask for.
+pub enum BoardMsg {
+    /// The alloc runner reports a task's new state (with everyone else's).
+    SetState(usize, TaskState),
+    AllPending,
+    Restart,
+    Restore,
+    Reset,
+    Preset(&'static str),
+    Rename(usize, String),
+    SetHook(usize, Hook),
+    SetSidecar(usize, bool),
+    Delete(usize),
+    Add,
+}
+
+/// What run mode's controls ask for.
+pub enum RunMsg {
+    Play,
+    Pause,
+    Step,
+    ToEnd,
+    Reset,
+    SetSpeed(f64),
+    SetSeed(u64),
+    SetBehaviour(usize, Behaviour),
+    /// A playing simulation's clock tick (tagged so stale ticks are ignored).
+    Tick(u64),
+}
+
+/// What the import panel asks for.
+pub enum ImportMsg {
+    JobText(String),
+    ImportJob,
+    PickGroup(usize),
+    AllocText(String),
+    ApplyAlloc,
+}
+
+/// The three exports.
+pub enum Export {
+    Diagram,
+    Timeline,
+    Ascii,
+}
+
+/// Everything the page can ask for.
+pub enum Msg {
+    Board(BoardMsg),
+    Run(RunMsg),
+    Import(ImportMsg),
+    Export(Export),
+    SetMode(Mode),
+    /// A task runner's wait resolved (`ok` false: the coordinator shut down).
+    Admitted {
+        generation: u64,
+        task: usize,
+        ok: bool,
+    },
+    /// The user edited the URL hash.
+    HashChanged,
+    DismissNotice,
+}

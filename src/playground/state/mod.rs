@@ -1,0 +1,52 @@
+//! The playground's state, as plain structs with methods (no Yew, no DOM):
+//! [`Switchboard`] (the user reports task states to a live coordinator),
+//! [`RunState`] (a simulated alloc runner does), [`ImportState`] (Nomad input
+//! being pasted or chosen). The root component dispatches messages to them and
+//! turns what they return into effects (waits to arm, ticks to schedule).
+
+mod import;
+mod run;
+mod switchboard;
+
+pub use import::{ImportState, Imported};
+pub use run::{seconds, RunState, TICK_MS};
+pub use switchboard::{Arm, Switchboard};
+
+use crate::Transition;
+
+/// One line of the event log.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LogEntry {
+    pub seq: u64,
+    /// What caused it: "web → running", "alloc restart", ...
+    pub cause: String,
+    pub transition: Option<Transition>,
+}
+
+/// The switchboard's event log: the newest [`EventLog::KEPT`] entries.
+#[derive(Debug, Default)]
+pub struct EventLog {
+    entries: Vec<LogEntry>,
+    next_seq: u64,
+}
+
+impl EventLog {
+    /// Older entries are dropped.
+    pub const KEPT: usize = 200;
+
+    pub fn push(&mut self, cause: String, transition: Option<Transition>) {
+        self.next_seq += 1;
+        self.entries.push(LogEntry {
+            seq: self.next_seq,
+            cause,
+            transition,
+        });
+        if self.entries.len() > Self::KEPT {
+            self.entries.remove(0);
+        }
+    }
+
+    pub fn entries(&self) -> &[LogEntry] {
+        &self.entries
+    }
+}

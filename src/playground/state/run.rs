@@ -1,0 +1,211 @@
+//! Run mode: a simulated alloc runner plays the group on a seeded clock.
+
+use crate::tools::sim::{Behaviour, Settings, SimEvent, SimEventKind, Simulation};
+use crate::{StageSet, TaskSpec, Transition};
+
+use super::LogEntry;
+
+/// Real time between two ticks of a playing simulation.
+pub const TICK_MS: u64 = 100;
+
+/// Simulated milliseconds as the page shows them: `2.3 s`.
+pub fn seconds(ms: u64) -> String {
+    format!("{}.{} s", ms / 1000, (ms % 1000) / 100)
+}
+
+pub struct RunState {
+    /// Per task, how it behaves.
+    behaviours: Vec<Behaviour>,
+    /// The running simulation; `None` outside run mode.
+    sim: Option<Simulation>,
+    seed: u64,
+    speed: f64,
+    playing: bool,
+    /// Bumped on every play, so stale ticks are ignored.
+    play_generation: u64,
+}
+
+impl Default for RunState {
+    fn default() -> Self {
+        RunState {
+            behaviours: Vec::new(),
+            sim: None,
+            seed: 1,
+            speed: 1.0,
+            playing: false,
+            play_generation: 0,
+        }
+    }
+}
+
+impl RunState {
+    pub fn sim(&self) -> Option<&Simulation> {
+        self.sim.as_ref()
+    }
+
+    pub fn behaviours(&self) -> &[Behaviour] {
+        &self.behaviours
+    }
+
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+
+    pub fn speed(&self) -> f64 {
+        self.speed
+    }
+
+    pub fn is_playing(&self) -> bool {
+        self.playing
+    }
+
+    /// New tasks: each gets the typical behaviour of its stage, with the
+    /// leader flags given (none when empty). Stops any simulation.
+    pub fn set_tasks(&mut self, tasks: &[TaskSpec], leaders: &[bool]) {
+        self.behaviours = tasks
+            .iter()
+            .enumerate()
+            .map(|(i, t)| Behaviour {
+                leader: leaders.get(i).copied().unwrap_or(false),
+                ..Behaviour::typical(t.stage())
+            })
+            .collect();
+        self.stop();
+    }
+
+    /// Leaves run mode: no simulation.
+    pub fn stop(&mut self) {
+        self.playing = false;
+        self.sim = None;
+    }
+
+    /// A fresh simulation of `tasks` at time 0.
+    pub fn restart(&mut self, tasks: &[TaskSpec]) -> Result<(), String> {
+        self.playing = false;
+        let settings = Settings {
+            seed: self.seed,
+            ..Settings::default()
+        };
+        let sim = Simulation::new(tasks.to_vec(), self.behaviours.clone(), settings)
+            .map_err(|e| e.to_string())?;
+        self.sim = Some(sim);
+        Ok(())
+    }
+
+    /// Starts playing; returns the tick generation to schedule, if it plays.
+    pub fn play(&mut self) -> Option<u64> {
+        if self.sim.as_ref().is_none_or(Simulation::is_finished) {
+            return None;
+        }
+        self.playing = true;
+        self.play_generation += 1;
+        Some(self.play_generation)
+    }
+
+    pub fn pause(&mut self) {
+        self.playing = false;
+    }
+
+    /// One event forward.
+    pub fn step(&mut self) {
+        self.playing = false;
+        if let Some(sim) = &mut self.sim {
+            sim.step();
+        }
+    }
+
+    /// Runs to the end (or the horizon).
+    pub fn run_to_end(&mut self) {
+        self.playing = false;
+        if let Some(sim) = &mut self.sim {
+            sim.run();
+        }
+    }
+
+    pub fn set_speed(&mut self, speed: f64) {
+        self.speed = speed;
+    }
+
+    pub fn set_seed(&mut self, seed: u64, tasks: &[TaskSpec]) -> Result<(), String> {
+        self.seed = seed;
+        self.restart(tasks)
+    }
+
+    pub fn set_behaviour(
+        &mut self,
+        i: usize,
+        behaviour: Behaviour,
+        tasks: &[TaskSpec],
+    ) -> Result<(), String> {
+        let Some(slot) = self.behaviours.get_mut(i) else {
+            return Ok(());
+        };
+        *slot = behaviour;
+        self.restart(tasks)
+    }
+
+    /// A playing simulation's tick: advances the clock by one tick of real
+    /// time at the current speed. Returns the generation of the next tick to
+    /// schedule, or `None` when stale, paused or finished.
+    pub fn tick(&mut self, generation: u64) -> Option<u64> {
+        if !self.playing || generation != self.play_generation {
+            return None;
+        }
+        let sim = self.sim.as_mut()?;
+        let next = sim.now_ms() + (TICK_MS as f64 * self.speed) as u64;
+        sim.run_until(next);
+        if sim.is_finished() {
+            self.playing = false;
+            return None;
+        }
+        Some(self.play_generation)
+    }
+
+    /// The run's phase changes as log entries, with the task events that caused them.
+    pub fn log(&self) -> Vec<LogEntry> {
+        let Some(sim) = &self.sim else {
+            return Vec::new();
+        };
+        let mut entries = Vec::new();
+        let mut causes: Vec<String> = Vec::new();
+        let events: &[SimEvent] = sim.events();
+        for (k, e) in events.iter().enumerate() {
+            match &e.kind {
+                SimEventKind::Task { task, why, .. } => causes.push(format!("{task} {why}")),
+                SimEventKind::Phase { from, to } => {
+                    let (mut opened, mut closed) = (StageSet::EMPTY, StageSet::EMPTY);
+                    for g in events[k + 1..]
+                        .iter()
+                        .take_while(|g| matches!(g.kind, SimEventKind::Gate { .. }))
+                    {
+                        if let SimEventKind::Gate { stage, open } = g.kind {
+                            if open {
+                                opened.insert(stage)
+                            } else {
+                                closed.insert(stage)
+                            }
+                        }
+                    }
+                    let cause = if causes.is_empty() {
+                        "alloc runner starts".to_owned()
+                    } else {
+                        causes.join(", ")
+                    };
+                    entries.push(LogEntry {
+                        seq: k as u64,
+                        cause: format!("t={} {cause}", seconds(e.at_ms)),
+                        transition: Some(Transition {
+                            from: *from,
+                            to: *to,
+                            opened,
+                            closed,
+                        }),
+                    });
+                    causes.clear();
+                }
+                SimEventKind::Gate { .. } => {}
+            }
+        }
+        entries
+    }
+}

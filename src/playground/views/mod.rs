@@ -1,0 +1,272 @@
+//! The page's views: they draw what the state structs hold and turn clicks
+//! into [`Msg`]s; none of them talks to a coordinator. [`full`] is the
+//! playground, [`embed`] the compact view for docs' iframes.
+
+mod diagram;
+mod fsm;
+mod importer;
+mod log;
+mod run;
+mod tasks;
+mod timeline;
+mod toolbar;
+
+use std::rc::Rc;
+
+use yew::html::Scope;
+use yew::prelude::*;
+
+use super::app::App;
+use super::browser;
+use super::msg::{BoardMsg, Export, ImportMsg, Mode, Msg, RunMsg};
+use super::state::{ImportState, RunState, Switchboard};
+use super::TaskView;
+use crate::{Coordinator, Stage};
+use diagram::Diagram;
+use fsm::{fsm_view, FsmProps};
+use importer::Importer;
+use log::{event_log, EventLogProps};
+use run::RunPanel;
+use tasks::TaskList;
+use timeline::Timeline;
+use toolbar::{toolbar, ToolbarProps};
+
+/// What the page shows, borrowed from the root component's state.
+pub struct Page<'a> {
+    pub board: &'a Switchboard,
+    /// Run mode's state, when run mode is shown and has a simulation.
+    pub run: Option<&'a RunState>,
+    pub import: &'a ImportState,
+    pub mode: Mode,
+    pub notice: Option<&'a str>,
+    pub ascii: Option<&'a str>,
+}
+
+impl Page<'_> {
+    /// The coordinator shown: the simulation's in run mode.
+    fn coordinator(&self) -> &Coordinator {
+        match self.run.and_then(RunState::sim) {
+            Some(sim) => sim.coordinator(),
+            None => self.board.coordinator(),
+        }
+    }
+
+    /// Each task and its runner, from the simulation in run mode.
+    fn runners(&self) -> Rc<Vec<TaskView>> {
+        let c = self.coordinator();
+        let sim = self.run.and_then(RunState::sim);
+        let scenario = self.board.scenario();
+        let views = scenario.tasks.iter().enumerate().map(|(i, task)| TaskView {
+            index: i,
+            spec: task.clone(),
+            state: sim.map_or(scenario.states[i], |sim| sim.states()[i]),
+            waiting: sim.map_or(self.board.is_waiting(i), |sim| sim.is_waiting(i)),
+            allowed: c.is_allowed(&task.name).unwrap_or(false),
+            explain: c.explain(&task.name).unwrap_or_default(),
+        });
+        Rc::new(views.collect())
+    }
+
+    fn gates(&self) -> Rc<Vec<(Stage, bool)>> {
+        let c = self.coordinator();
+        let gates = c
+            .stages()
+            .iter()
+            .map(|s| (s, c.gate(s).is_some_and(|g| g.is_open())));
+        Rc::new(gates.collect())
+    }
+
+    fn share_url(&self) -> String {
+        browser::share_url(&self.board.scenario().to_hash())
+    }
+}
+
+fn diagram(page: &Page, runners: &Rc<Vec<TaskView>>) -> Html {
+    html! {
+        <div class="diagram-scroll">
+            <Diagram phase={page.coordinator().phase()} gates={page.gates()} runners={runners.clone()} />
+        </div>
+    }
+}
+
+/// A callback that sends the switchboard message `f` makes of its input.
+fn to_board<T: 'static>(link: &Scope<App>, f: fn(T) -> BoardMsg) -> Callback<T> {
+    link.callback(move |x| Msg::Board(f(x)))
+}
+
+fn task_list(page: &Page, runners: &Rc<Vec<TaskView>>, link: &Scope<App>, compact: bool) -> Html {
+    html! {
+        <TaskList
+            runners={runners.clone()}
+            edit_error={page.board.edit_error().cloned()}
+            locked={page.mode == Mode::Run}
+            compact={compact}
+            on_state={to_board(link, |(i, s)| BoardMsg::SetState(i, s))}
+            on_rename={to_board(link, |(i, n)| BoardMsg::Rename(i, n))}
+            on_hook={to_board(link, |(i, h)| BoardMsg::SetHook(i, h))}
+            on_sidecar={to_board(link, |(i, s)| BoardMsg::SetSidecar(i, s))}
+            on_delete={to_board(link, BoardMsg::Delete)}
+            on_add={to_board(link, |()| BoardMsg::Add)}
+        />
+    }
+}
+
+/// `?embed`: the diagram and the task switches, nothing else.
+pub fn embed(page: &Page, link: &Scope<App>) -> Html {
+    let runners = page.runners();
+    html! {
+        <main class="embed" data-embed="">
+            <div class="embed-head">
+                <strong>{ "Nomad task lifecycle" }</strong>
+                <a href={page.share_url().replacen("?embed", "?", 1)}
+                    target="_blank" rel="noopener">{ "Open in the playground ↗" }</a>
+            </div>
+            { diagram(page, &runners) }
+            { task_list(page, &runners, link, true) }
+        </main>
+    }
+}
+
+/// The whole playground.
+pub fn full(page: &Page, link: &Scope<App>) -> Html {
+    let runners = page.runners();
+    let board = |msg: fn() -> BoardMsg| link.callback(move |()| Msg::Board(msg()));
+    let log = match page.run {
+        Some(run) => run.log(),
+        None => page.board.log().entries().to_vec(),
+    };
+    html! {
+        <>
+        { toolbar(&ToolbarProps {
+            phase: page.coordinator().phase(),
+            share: page.share_url(),
+            on_preset: link.callback(|id| Msg::Board(BoardMsg::Preset(id))),
+            on_restart: board(|| BoardMsg::Restart),
+            on_restore: board(|| BoardMsg::Restore),
+            on_reset: board(|| BoardMsg::Reset),
+            on_all_pending: board(|| BoardMsg::AllPending),
+        }) }
+        if let Some(notice) = page.notice {
+            <div class="notice" role="alert">
+                <span>{ notice }</span>
+                <button type="button" onclick={link.callback(|_| Msg::DismissNotice)}
+                    aria-label="Dismiss this message">{ "×" }</button>
+            </div>
+        }
+        <main class="layout">
+            { diagram_panel(page, &runners, link) }
+            <section class="panel fsm-panel" aria-labelledby="fsm-title">
+                <h2 id="fsm-title">{ "Coordinator" }</h2>
+                { fsm_view(&FsmProps { phase: page.coordinator().phase(), checks: Rc::new(page.coordinator().next_transitions()) }) }
+            </section>
+            <section class="panel tasks-panel" aria-labelledby="tasks-title">
+                <h2 id="tasks-title">{ "Tasks" }</h2>
+                { task_list(page, &runners, link, false) }
+            </section>
+            <section class="panel log-panel" aria-labelledby="log-title">
+                <h2 id="log-title">{ "Event log" }</h2>
+                { event_log(&EventLogProps { entries: Rc::new(log) }) }
+            </section>
+            { import_panel(page.import, link) }
+        </main>
+        </>
+    }
+}
+
+/// The diagram with its mode switch and exports; in run mode, the run's
+/// controls and timeline under it.
+fn diagram_panel(page: &Page, runners: &Rc<Vec<TaskView>>, link: &Scope<App>) -> Html {
+    let mode_button = |label: &'static str, mode: Mode| {
+        html! {
+            <button type="button" data-mode={label} aria-pressed={(page.mode == mode).to_string()}
+                onclick={link.callback(move |_| Msg::SetMode(mode))}>{ label }</button>
+        }
+    };
+    let export = |export: fn() -> Export| link.callback(move |_: MouseEvent| Msg::Export(export()));
+    html! {
+        <section class="panel diagram-panel" aria-labelledby="diagram-title">
+            <div class="panel-head">
+                <h2 id="diagram-title">{ "Gates" }</h2>
+                <div class="modes" role="group" aria-label="Mode">
+                    { mode_button("switchboard", Mode::Manual) }
+                    { mode_button("run", Mode::Run) }
+                </div>
+                <div class="exports" role="group" aria-label="Export">
+                    <button type="button" data-export="svg" onclick={export(|| Export::Diagram)}>{ "SVG" }</button>
+                    <button type="button" data-export="ascii" onclick={export(|| Export::Ascii)}>{ "ASCII" }</button>
+                </div>
+            </div>
+            { diagram(page, runners) }
+            if let Some(run) = page.run {
+                { run_section(page, run, link) }
+            }
+            if let Some(art) = page.ascii {
+                <pre class="ascii" data-ascii="">{ art }</pre>
+            }
+        </section>
+    }
+}
+
+fn run_section(page: &Page, run: &RunState, link: &Scope<App>) -> Html {
+    let Some(sim) = run.sim() else {
+        return html! {};
+    };
+    let tasks = &page.board.scenario().tasks;
+    let names: Vec<String> = tasks.iter().map(|t| t.name.clone()).collect();
+    let ctl = |msg: fn() -> RunMsg| link.callback(move |()| Msg::Run(msg()));
+    html! {
+        <>
+        <RunPanel
+            now_ms={sim.now_ms()}
+            playing={run.is_playing()}
+            finished={sim.is_finished()}
+            speed={run.speed()}
+            seed={run.seed()}
+            tasks={Rc::new(names.iter().cloned().zip(run.behaviours().iter().copied()).collect::<Vec<_>>())}
+            on_play={ctl(|| RunMsg::Play)}
+            on_pause={ctl(|| RunMsg::Pause)}
+            on_step={ctl(|| RunMsg::Step)}
+            on_end={ctl(|| RunMsg::ToEnd)}
+            on_reset={ctl(|| RunMsg::Reset)}
+            on_speed={link.callback(|s| Msg::Run(RunMsg::SetSpeed(s)))}
+            on_seed={link.callback(|s| Msg::Run(RunMsg::SetSeed(s)))}
+            on_behaviour={link.callback(|(i, b)| Msg::Run(RunMsg::SetBehaviour(i, b)))}
+        />
+        <div class="timeline-head">
+            <h3>{ "Timeline" }</h3>
+            <button type="button" data-export="timeline"
+                onclick={link.callback(|_| Msg::Export(Export::Timeline))}>{ "Timeline SVG" }</button>
+        </div>
+        <div class="diagram-scroll">
+            <Timeline tasks={Rc::new(names)} events={Rc::new(sim.events().to_vec())} now_ms={sim.now_ms()} />
+        </div>
+        </>
+    }
+}
+
+fn import_panel(import: &ImportState, link: &Scope<App>) -> Html {
+    let groups = import.pending_job.as_ref().map(|job| {
+        let labels = job
+            .groups
+            .iter()
+            .map(|g| format!("{} ({} tasks)", g.name, g.tasks.len()));
+        Rc::new(labels.collect::<Vec<_>>())
+    });
+    html! {
+        <section class="panel import-panel" aria-labelledby="import-title">
+            <h2 id="import-title">{ "Import from Nomad" }</h2>
+            <Importer
+                job_text={import.job_text.clone()}
+                alloc_text={import.alloc_text.clone()}
+                error={import.error.clone()}
+                notes={import.notes.clone()}
+                groups={groups}
+                on_job_text={link.callback(|t| Msg::Import(ImportMsg::JobText(t)))}
+                on_import={link.callback(|()| Msg::Import(ImportMsg::ImportJob))}
+                on_group={link.callback(|i| Msg::Import(ImportMsg::PickGroup(i)))}
+                on_alloc_text={link.callback(|t| Msg::Import(ImportMsg::AllocText(t)))}
+                on_apply_alloc={link.callback(|()| Msg::Import(ImportMsg::ApplyAlloc))}
+            />
+        </section>
+    }
+}
