@@ -7,7 +7,7 @@ SHELL := /bin/bash
 # wasm-opt comes from the npm package binaryen, in www/node_modules/.bin.
 export PATH := $(CURDIR)/www/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 CONFORMANCE ?= tests/conformance
-COORDINATOR_TRACES := $(CONFORMANCE)/nomad-tests.json $(CONFORMANCE)/random-400.json
+TRACES := $(wildcard $(CONFORMANCE)/*.json)
 WASM_TEST := cargo test --target wasm32-unknown-unknown --features js,trace --test wasm
 
 .PHONY: test lint test-rust test-wasm test-js test-e2e npm build-web serve first-render bench bench-js replay
@@ -29,7 +29,7 @@ test-rust:
 	scripts/ensure-tools.sh rust
 	cargo test --all-targets --features tools,playground
 	cargo test --doc --features tools
-	cargo run --quiet --release --features trace --example replay -- $(COORDINATOR_TRACES)
+	cargo run --quiet --release --features trace --example replay -- $(TRACES)
 
 ## test-wasm: the core and bindings as wasm, in Node, headless Chrome and headless Firefox
 test-wasm:
@@ -77,4 +77,4 @@ bench-js: npm
 
 ## replay: replay the conformance traces through the Rust API
 replay:
-	cargo run --release --features trace --example replay -- $(COORDINATOR_TRACES)
+	cargo run --release --features trace --example replay -- $(TRACES)

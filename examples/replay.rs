@@ -1,7 +1,8 @@
-//! Replays conformance trace files through the Rust API.
+//! Replays conformance trace files (coordinator or restart-tracker traces,
+//! told apart by their shape) through the Rust API.
 //!
 //! ```text
-//! cargo run --release --features trace --example replay -- tests/conformance/nomad-tests.json tests/conformance/random-400.json
+//! cargo run --release --features trace --example replay -- tests/conformance/*.json
 //! ```
 //!
 //! Prints each mismatch (trace, step, field, got, want) and ends with one line
@@ -13,14 +14,16 @@ use std::process::ExitCode;
 fn main() -> ExitCode {
     let files: Vec<String> = std::env::args().skip(1).collect();
     if files.is_empty() {
-        eprintln!("usage: replay FILE...  (JSON arrays of traces, as in tests/conformance)");
+        eprintln!("usage: replay FILE...  (trace files of either format, as in tests/conformance)");
         return ExitCode::from(2);
     }
     let (mut traces, mut steps, mut mismatches, mut failed) = (0usize, 0usize, 0usize, false);
     for file in &files {
         let parsed = std::fs::read_to_string(file)
             .map_err(|e| e.to_string())
-            .and_then(|json| tasklifecycle::tools::trace::parse(&json).map_err(|e| e.to_string()));
+            .and_then(|json| {
+                tasklifecycle::tools::trace::parse_file(&json).map_err(|e| e.to_string())
+            });
         let parsed = match parsed {
             Ok(parsed) => parsed,
             Err(err) => {
@@ -29,10 +32,11 @@ fn main() -> ExitCode {
                 continue;
             }
         };
-        for trace in parsed {
-            traces += 1;
-            steps += trace.steps.len();
-            match trace.replay() {
+        let (n, s) = parsed.size();
+        traces += n;
+        steps += s;
+        for (name, result) in parsed.replay() {
+            match result {
                 Ok(found) => {
                     for mismatch in &found {
                         println!("{file}: {mismatch}");
@@ -40,7 +44,7 @@ fn main() -> ExitCode {
                     mismatches += found.len();
                 }
                 Err(err) => {
-                    println!("{file}: {}: invalid trace: {err}", trace.name);
+                    println!("{file}: {name}: invalid trace: {err}");
                     mismatches += 1;
                 }
             }

@@ -77,3 +77,45 @@ fn replay_rejects_malformed_traces() {
     let err = tasklifecycle::tools::trace::parse(r#"[{"name":1}]"#).unwrap_err();
     assert!(err.to_string().contains("invalid type"), "{err}");
 }
+
+#[test]
+fn restart_tracker_traces_replay_exactly() {
+    use tasklifecycle::tools::trace::{parse_file, TraceFile};
+    let path = conformance_dir().join("restart-tracker.json");
+    let json = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    let file = parse_file(&json).expect("restart-tracker traces parse");
+    assert!(matches!(file, TraceFile::RestartTracker(_)));
+    let (traces, steps) = file.size();
+    assert!(traces >= 2_000, "only {traces} traces");
+    let mismatches: Vec<String> = file
+        .replay()
+        .into_iter()
+        .flat_map(|(_, r)| r.expect("trace is valid"))
+        .map(|m| m.to_string())
+        .collect();
+    assert!(
+        mismatches.is_empty(),
+        "{} mismatches:\n{}",
+        mismatches.len(),
+        mismatches[..mismatches.len().min(20)].join("\n")
+    );
+    println!("restart-tracker.json: {traces} traces, {steps} steps, 0 mismatches");
+}
+
+#[test]
+fn restart_tracker_replay_reports_every_kind_of_mismatch() {
+    // A policy of 2 attempts with a 5 s delay: the first failure restarts
+    // within policy after 5..=6.25 s. Each field below is recorded wrong.
+    let json = r#"{"traces":[{"name":"wrong","jobType":"service","lifecycle":null,
+        "policy":{"attempts":2,"intervalMs":30000,"delayMs":5000,"mode":"fail"},
+        "steps":[{"advanceMs":0,"event":{"type":"exit","exitCode":1,"signal":0,"oomKilled":false},
+                  "expect":{"state":"Not Restarting","reason":"Restart within policy!","count":2,
+                            "minDelayNs":1,"maxDelayNs":2}}]}]}"#;
+    let file = tasklifecycle::tools::trace::parse_file(json).unwrap();
+    let (_, result) = file.replay().pop().unwrap();
+    let fields: Vec<String> = result.unwrap().iter().map(|m| m.field.clone()).collect();
+    assert_eq!(fields, ["state", "reason", "count", "delay_ns"]);
+    let err = tasklifecycle::tools::trace::parse_file(r#"{"traces":[{"name":"x"}]}"#).unwrap_err();
+    assert!(err.to_string().contains("missing field"), "{err}");
+}

@@ -11,6 +11,8 @@
 //! - restarts: a prestart or poststart sidecar that exits 0 is restarted;
 //!   ephemeral hooks, main tasks and poststop tasks are not; failures are final.
 
+pub mod restarts;
+
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
