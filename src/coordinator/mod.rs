@@ -29,7 +29,12 @@ type Listener = Arc<dyn Fn(&TransitionEvent) + Send + Sync>;
 /// Checks that `tasks` could build a coordinator (no empty name, no
 /// duplicate), without building one: for editors that validate as they go.
 pub fn validate_tasks(tasks: &[TaskSpec]) -> Result<(), Error> {
-    NameIndex::build(tasks.iter().map(|spec| spec.name.as_str())).map(drop)
+    index_names(tasks).map(drop)
+}
+
+/// The name index of `tasks`: the one check both `new` and `validate_tasks` make.
+fn index_names(tasks: &[TaskSpec]) -> Result<NameIndex, Error> {
+    NameIndex::build(tasks.iter().map(|spec| spec.name.as_str()))
 }
 
 /// Handle returned by [`Coordinator::subscribe`], for [`Coordinator::unsubscribe`].
@@ -84,7 +89,7 @@ impl Core {
 /// event, which is delivered after it returns, never inside it.
 #[derive(Default)]
 struct Outbox {
-    queue: std::collections::VecDeque<TransitionEvent>,
+    queue: Vec<TransitionEvent>,
     delivering: bool,
 }
 
@@ -128,7 +133,7 @@ impl Coordinator {
     /// task's last known state pending. Fails on an empty or duplicate name.
     pub fn new(tasks: impl IntoIterator<Item = TaskSpec>) -> Result<Self, Error> {
         let specs: Vec<TaskSpec> = tasks.into_iter().collect();
-        let index = NameIndex::build(specs.iter().map(|spec| spec.name.as_str()))?;
+        let index = index_names(&specs)?;
         Ok(Coordinator::from_parts(specs, index))
     }
 
@@ -401,9 +406,7 @@ impl Coordinator {
     fn post(&self, transition: Option<Transition>, cause: Option<Cause>) {
         if let (Some(transition), Some(cause)) = (transition, cause) {
             let mut outbox = self.outbox.lock().unwrap_or_else(|e| e.into_inner());
-            outbox
-                .queue
-                .push_back(TransitionEvent { transition, cause });
+            outbox.queue.push(TransitionEvent { transition, cause });
         }
     }
 
@@ -416,17 +419,22 @@ impl Coordinator {
             return;
         }
         outbox.delivering = true;
-        while let Some(event) = outbox.queue.pop_front() {
+        while !outbox.queue.is_empty() {
+            // Take every queued event; those queued meanwhile (by other
+            // threads, or by listeners) happened later and come next round.
+            let batch = std::mem::take(&mut outbox.queue);
             drop(outbox);
-            let listeners: Vec<Listener> = {
-                let listeners = self.listeners.lock().unwrap_or_else(|e| e.into_inner());
-                listeners.iter().map(|(_, l)| Arc::clone(l)).collect()
-            };
             // Clears `delivering` even if a listener panics, so delivery
             // never stalls for later events.
             let guard = DeliveringFlag(&self.outbox);
-            for listener in listeners {
-                listener(&event);
+            for event in batch {
+                let listeners: Vec<Listener> = {
+                    let listeners = self.listeners.lock().unwrap_or_else(|e| e.into_inner());
+                    listeners.iter().map(|(_, l)| Arc::clone(l)).collect()
+                };
+                for listener in listeners {
+                    listener(&event);
+                }
             }
             std::mem::forget(guard);
             outbox = self.outbox.lock().unwrap_or_else(|e| e.into_inner());

@@ -130,6 +130,8 @@ pub fn embed(page: &Page, link: &Scope<App>) -> Html {
 /// The whole playground.
 pub fn full(page: &Page, link: &Scope<App>) -> Html {
     let runners = page.runners();
+    let coordinator = page.coordinator();
+    let phase = coordinator.phase();
     let board = |msg: fn() -> BoardMsg| link.callback(move |()| Msg::Board(msg()));
     let log = match page.run {
         Some(run) => run.log(),
@@ -138,7 +140,7 @@ pub fn full(page: &Page, link: &Scope<App>) -> Html {
     html! {
         <>
         { toolbar(&ToolbarProps {
-            phase: page.coordinator().phase(),
+            phase,
             share: page.share_url(),
             on_preset: link.callback(|id| Msg::Board(BoardMsg::Preset(id))),
             on_restart: board(|| BoardMsg::Restart),
@@ -157,7 +159,7 @@ pub fn full(page: &Page, link: &Scope<App>) -> Html {
             { diagram_panel(page, &runners, link) }
             <section class="panel fsm-panel" aria-labelledby="fsm-title">
                 <h2 id="fsm-title">{ "Coordinator" }</h2>
-                { fsm_view(&FsmProps { phase: page.coordinator().phase(), checks: Rc::new(page.coordinator().next_transitions()) }) }
+                { fsm_view(&FsmProps { phase, checks: Rc::new(coordinator.next_transitions()) }) }
             </section>
             <section class="panel tasks-panel" aria-labelledby="tasks-title">
                 <h2 id="tasks-title">{ "Tasks" }</h2>
