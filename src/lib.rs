@@ -36,11 +36,14 @@
 //!
 //! Built on it, each behind a cargo feature: [`tools`] (`trace`, `ascii`,
 //! `sim`, `scenario`, `import`); the wasm-bindgen layer under the npm package
-//! (`js`, feature `js`); the Yew playground (`playground`, feature `playground`).
+//! (`js`, feature `js`); the Yew playground (`playground`, feature `playground`)
+//! and its import worker (`import_worker`, feature `import-worker`).
 
 mod coordinator;
 mod error;
 mod gate;
+#[cfg(feature = "import-worker")]
+pub mod import_worker;
 #[cfg(feature = "js")]
 pub mod js;
 pub mod model;

@@ -5,13 +5,15 @@
 //! (the switchboard over a live coordinator, run mode's simulation, the
 //! import panel); [`app`] is the root component, a short dispatch of
 //! messages into them; [`views`] draw what they hold and report clicks as
-//! messages; [`browser`] is the DOM glue (URL hash, downloads).
+//! messages; [`browser`] is the DOM glue (URL hash, downloads); [`worker`]
+//! starts and talks to the import worker.
 
 mod app;
 mod browser;
 mod msg;
 mod state;
 mod views;
+mod worker;
 
 use crate::{TaskSpec, TaskState};
 

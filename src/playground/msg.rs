@@ -1,6 +1,7 @@
 //! Every message the page sends its root component, grouped by the state
 //! struct that handles it.
 
+use crate::tools::import::ImportReply;
 use crate::tools::sim::Behaviour;
 use crate::{Hook, TaskState};
 
@@ -43,6 +44,10 @@ pub enum RunMsg {
 
 /// What the import panel asks for.
 pub enum ImportMsg {
+    /// The panel got focus: start the worker, so it is ready when needed.
+    Warm,
+    /// The worker's reply (or why there is none).
+    Reply(Result<ImportReply, String>),
     JobText(String),
     ImportJob,
     PickGroup(usize),

@@ -8,11 +8,11 @@
 //! | [`ascii`] | `ascii` | the coordinator drawn as ASCII art |
 //! | [`sim`] | `sim` | the simulated alloc runner (seeded clock, Nomad's rules) |
 //! | [`scenario`] | `scenario` | a group and its states: presets and the share-link codec |
-//! | [`import`] | `import` | Nomad jobspec (HCL, JSON) and allocation import |
+//! | [`import`] | `import` (`import-types`: its types alone) | Nomad jobspec (HCL, JSON) and allocation import |
 
 #[cfg(feature = "ascii")]
 pub mod ascii;
-#[cfg(feature = "import")]
+#[cfg(feature = "import-types")]
 pub mod import;
 #[cfg(feature = "scenario")]
 pub mod scenario;

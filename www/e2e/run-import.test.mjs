@@ -11,13 +11,24 @@ const fixture = (name) => readFileSync(`${root}tests/fixtures/${name}`, "utf8");
 
 const taskNames = (page) => page.$$eval("[data-task-card]", (els) => els.map((e) => `${e.dataset.taskCard}:${e.dataset.stage}`));
 
+/** Clicks `button` in the import panel and waits for the import worker's answer. */
+async function importClick(page, button) {
+  const answered = Number(await page.getAttribute("[data-import-answered]", "data-import-answered"));
+  await page.click(`[data-import="${button}"]`);
+  await page.waitForSelector(`[data-import-answered="${answered + 1}"]`);
+}
+
 async function importJob(page, text) {
   await page.fill('[data-import="jobspec"]', text);
-  await page.click('[data-import="job"]');
+  await importClick(page, "job");
 }
 
 test("each fixture jobspec imports its tasks and lifecycles", async () => {
   const page = await open();
+  const workerRequests = [];
+  page.on("request", (r) => /import-worker/.test(r.url()) && workerRequests.push(r.url()));
+  await page.waitForTimeout(300);
+  assert.deepEqual(workerRequests, [], "the first render loads no importer");
   await importJob(page, fixture("service-mesh.nomad.hcl"));
   assert.deepEqual(await taskNames(page), ["migrate:prestart-ephemeral", "connect-proxy:prestart-sidecar", "web:main"]);
   assert.match(await page.textContent("[data-import-notes]"), /`variable` block ignored/);
@@ -40,6 +51,9 @@ test("each fixture jobspec imports its tasks and lifecycles", async () => {
   await page.selectOption('[data-import="group"]', "1");
   await page.click('[data-import="use-group"]');
   assert.deepEqual(await taskNames(page), ["redis:main"]);
+  // The worker's loader, glue and wasm, each fetched once for all five imports.
+  assert.equal(workerRequests.filter((u) => u.endsWith(".wasm")).length, 1, workerRequests.join(" "));
+  assert.equal(workerRequests.filter((u) => u.endsWith("_loader.js")).length, 1, workerRequests.join(" "));
   assert.deepEqual(page.problems, []);
   await page.close();
 });
@@ -65,7 +79,7 @@ test("an allocation's task states are applied via restore", async () => {
   await importJob(page, fixture("every-hook.nomad.hcl"));
   await page.click('[data-import="use-group"]');
   await page.fill('[data-import="allocation"]', fixture("allocation.json"));
-  await page.click('[data-import="apply-allocation"]');
+  await importClick(page, "apply-allocation");
   assert.equal(await phase(page), "wait_alloc");
   assert.equal(await page.getAttribute('[data-task-card="warm-up"] [data-state-button="failed"]', "aria-pressed"), "true");
   assert.match(await page.textContent(".log"), /allocation applied via restore/);

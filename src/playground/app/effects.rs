@@ -8,11 +8,45 @@ use yew::prelude::*;
 
 use super::App;
 use crate::playground::browser;
-use crate::playground::msg::{Mode, Msg, RunMsg};
-use crate::playground::state::{Arm, Switchboard, TICK_MS};
+use crate::playground::msg::{ImportMsg, Mode, Msg, RunMsg};
+use crate::playground::state::{Arm, ImportState, Switchboard, TICK_MS};
+use crate::playground::worker::ImportWorker;
+use crate::tools::import::ImportRequest;
 use crate::tools::scenario::Scenario;
 
 impl App {
+    /// The import worker, started on first use.
+    pub(super) fn import_worker(&mut self, ctx: &Context<Self>) -> Option<&ImportWorker> {
+        if self.worker.is_none() {
+            let link = ctx.link().clone();
+            let on_reply = move |reply| link.send_message(Msg::Import(ImportMsg::Reply(reply)));
+            match ImportWorker::start(on_reply) {
+                Ok(worker) => self.worker = Some(worker),
+                Err(err) => self.import.fail(err),
+            }
+        }
+        self.worker.as_ref()
+    }
+
+    /// Sends the import worker the request `make` builds. Returns whether
+    /// the page changed (it shows the request in flight, or why it failed).
+    pub(super) fn send_import(
+        &mut self,
+        ctx: &Context<Self>,
+        make: impl FnOnce(&mut ImportState) -> ImportRequest,
+    ) -> bool {
+        if self.import_worker(ctx).is_none() {
+            return true;
+        }
+        let request = make(&mut self.import);
+        let sent = self.worker.as_ref().map(|w| w.post(&request));
+        if let Some(Err(err)) = sent {
+            self.import.in_flight = self.import.in_flight.saturating_sub(1);
+            self.import.fail(err);
+        }
+        true
+    }
+
     /// A switchboard change that may build a new coordinator (a load, an
     /// edit, a reset): when it did, run mode follows, with `leaders`.
     pub(super) fn reload(

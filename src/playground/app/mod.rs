@@ -12,8 +12,9 @@ use effects::schedule_tick;
 
 use super::browser;
 use super::msg::{BoardMsg, Export, ImportMsg, Mode, Msg, RunMsg};
-use super::state::{ImportState, Imported, RunState, Switchboard};
+use super::state::{ImportOutcome, ImportState, Imported, RunState, Switchboard};
 use super::views::{self, Page};
+use super::worker::ImportWorker;
 use crate::tools::ascii;
 use crate::tools::scenario::{default_preset, Preset, Scenario};
 use crate::Coordinator;
@@ -29,6 +30,8 @@ pub struct App {
     ascii: Option<String>,
     /// `?embed`: the compact view for iframes in docs.
     embed: bool,
+    /// The import worker, once the import panel has been used.
+    worker: Option<ImportWorker>,
     _hash_listener: Option<Closure<dyn FnMut()>>,
 }
 
@@ -54,6 +57,7 @@ impl Component for App {
             notice,
             ascii: None,
             embed: browser::is_embed(),
+            worker: None,
             _hash_listener: browser::on_hash_change(move || link.send_message(Msg::HashChanged)),
         };
         app.load(ctx, scenario, "page loaded", &[]);
@@ -164,7 +168,7 @@ impl App {
 
     /// Returns whether the page changed (typing only stores the text).
     fn import_update(&mut self, ctx: &Context<Self>, msg: ImportMsg) -> bool {
-        let imported = match msg {
+        let outcome = match msg {
             ImportMsg::JobText(text) => {
                 self.import.job_text = text;
                 return false;
@@ -173,30 +177,28 @@ impl App {
                 self.import.alloc_text = text;
                 return false;
             }
-            ImportMsg::ImportJob => self.import.import_job(),
-            ImportMsg::PickGroup(i) => self.import.pick_group(i),
-            ImportMsg::ApplyAlloc => {
-                if let Some(states) = self.import.allocation() {
-                    match self.board.apply_allocation(&states) {
-                        Ok(arms) => {
-                            self.mode = Mode::Manual;
-                            self.run.stop();
-                            self.arm(ctx, arms);
-                            browser::set_hash(&self.board.scenario().to_hash());
-                        }
-                        Err(err) => self.import.fail(err),
-                    }
-                }
-                None
-            }
+            // Only a failure to start shows.
+            ImportMsg::Warm => return self.import_worker(ctx).is_none(),
+            ImportMsg::ImportJob => return self.send_import(ctx, |i| i.job_request()),
+            ImportMsg::ApplyAlloc => return self.send_import(ctx, |i| i.allocation_request()),
+            ImportMsg::PickGroup(i) => self.import.pick_group(i).map(ImportOutcome::Load),
+            ImportMsg::Reply(reply) => self.import.on_reply(reply),
         };
-        if let Some(Imported {
-            scenario,
-            leaders,
-            why,
-        }) = imported
-        {
-            self.load(ctx, scenario, &why, &leaders);
+        match outcome {
+            Some(ImportOutcome::Load(Imported {
+                scenario,
+                leaders,
+                why,
+            })) => self.load(ctx, scenario, &why, &leaders),
+            Some(ImportOutcome::Allocation(states)) => match self.board.apply_allocation(&states) {
+                Ok(arms) => {
+                    self.mode = Mode::Manual;
+                    self.run.stop();
+                    self.settle(ctx, Ok(arms));
+                }
+                Err(err) => self.import.fail(err),
+            },
+            None => {}
         }
         true
     }

@@ -1,9 +1,10 @@
-//! Nomad input: the jobspec and allocation being pasted, and a job whose
-//! task group the user is choosing. Every failure leaves the page as it was.
+//! Nomad input: the jobspec and allocation being pasted, the requests sent
+//! to the import worker, and a job whose task group the user is choosing.
+//! Every failure leaves the page as it was.
 
 use std::rc::Rc;
 
-use crate::tools::import::{self, ImportedJob};
+use crate::tools::import::{ImportReply, ImportRequest, ImportedJob};
 use crate::tools::scenario::Scenario;
 use crate::{validate_tasks, TaskState};
 
@@ -13,6 +14,14 @@ pub struct Imported {
     pub scenario: Scenario,
     pub leaders: Vec<bool>,
     pub why: String,
+}
+
+/// What a worker's reply asks of the page.
+pub enum ImportOutcome {
+    /// Load this task group.
+    Load(Imported),
+    /// Apply these task states (by name) via restore.
+    Allocation(Vec<(String, TaskState)>),
 }
 
 #[derive(Default)]
@@ -25,49 +34,62 @@ pub struct ImportState {
     pub notes: Rc<Vec<String>>,
     /// A job with several groups, while the user chooses one.
     pub pending_job: Option<ImportedJob>,
+    /// Requests sent to the worker and not answered yet.
+    pub in_flight: u32,
+    /// Replies handled so far (shown on the page, so tests can wait for one).
+    pub answered: u64,
 }
 
 impl ImportState {
-    /// Reads the jobspec. A job with one group is ready to load; with
-    /// several, it waits for [`ImportState::pick_group`].
-    pub fn import_job(&mut self) -> Option<Imported> {
-        self.pending_job = None;
-        match import::jobspec(&self.job_text) {
-            Err(err) => {
-                self.fail(err.to_string());
-                None
+    /// The request that parses the jobspec as typed.
+    pub fn job_request(&mut self) -> ImportRequest {
+        self.in_flight += 1;
+        ImportRequest::Jobspec(self.job_text.clone())
+    }
+
+    /// The request that parses the allocation as typed.
+    pub fn allocation_request(&mut self) -> ImportRequest {
+        self.in_flight += 1;
+        ImportRequest::Allocation(self.alloc_text.clone())
+    }
+
+    /// The worker's reply (or why there is none). A job with one group is
+    /// ready to load; with several, it waits for [`ImportState::pick_group`].
+    pub fn on_reply(&mut self, reply: Result<ImportReply, String>) -> Option<ImportOutcome> {
+        if reply == Ok(ImportReply::Ready) {
+            return None; // the worker's handshake, not an answer
+        }
+        self.in_flight = self.in_flight.saturating_sub(1);
+        self.answered += 1;
+        match reply {
+            Err(why) => self.fail(why),
+            Ok(ImportReply::Jobspec(Err(why))) => {
+                self.pending_job = None;
+                self.fail(why)
             }
-            Ok(job) => {
+            Ok(ImportReply::Allocation(Err(why))) => self.fail(why),
+            Ok(ImportReply::Jobspec(Ok(job))) => {
                 self.error = None;
+                self.pending_job = None;
                 self.notes = Rc::new(job.notes.clone());
                 if job.groups.len() == 1 {
-                    self.group(&job, 0)
-                } else {
-                    self.pending_job = Some(job);
-                    None
+                    return self.group(&job, 0).map(ImportOutcome::Load);
                 }
+                self.pending_job = Some(job);
             }
+            Ok(ImportReply::Allocation(Ok(alloc))) => {
+                self.error = None;
+                return Some(ImportOutcome::Allocation(alloc.states));
+            }
+            Ok(ImportReply::Ready) => {}
         }
+        None
     }
 
     /// The chosen group of the job read last.
     pub fn pick_group(&mut self, i: usize) -> Option<Imported> {
         let job = self.pending_job.take()?;
         self.group(&job, i)
-    }
-
-    /// The allocation's task states, by name.
-    pub fn allocation(&mut self) -> Option<Vec<(String, TaskState)>> {
-        match import::allocation(&self.alloc_text) {
-            Ok(alloc) => {
-                self.error = None;
-                Some(alloc.states)
-            }
-            Err(err) => {
-                self.fail(err.to_string());
-                None
-            }
-        }
     }
 
     /// Shows `why`, adding that nothing was changed.
@@ -88,5 +110,103 @@ impl ImportState {
             leaders: group.tasks.iter().map(|t| t.leader).collect(),
             why: format!("imported job `{}`, group `{}`", job.name, group.name),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tools::import::{ImportedAllocation, ImportedGroup, ImportedTask};
+    use crate::TaskSpec;
+
+    fn job(groups: &[(&str, &[&str])]) -> ImportReply {
+        let group = |(name, tasks): &(&str, &[&str])| ImportedGroup {
+            name: name.to_string(),
+            tasks: tasks
+                .iter()
+                .map(|t| ImportedTask {
+                    spec: TaskSpec::main(*t),
+                    leader: *t == "lead",
+                })
+                .collect(),
+        };
+        ImportReply::Jobspec(Ok(ImportedJob {
+            name: "j".into(),
+            groups: groups.iter().map(group).collect(),
+            notes: vec!["a note".into()],
+        }))
+    }
+
+    #[test]
+    fn a_one_group_job_loads_at_once_with_its_leaders() {
+        let mut state = ImportState::default();
+        let request = state.job_request();
+        assert!(matches!(request, ImportRequest::Jobspec(_)));
+        assert_eq!(state.in_flight, 1);
+        let Some(ImportOutcome::Load(imported)) =
+            state.on_reply(Ok(job(&[("g", &["lead", "web"])])))
+        else {
+            panic!("should load")
+        };
+        assert_eq!(imported.leaders, [true, false]);
+        assert_eq!(imported.why, "imported job `j`, group `g`");
+        assert!(imported.scenario.all_pending());
+        assert_eq!((state.in_flight, state.answered), (0, 1));
+        assert_eq!(*state.notes, ["a note"]);
+    }
+
+    #[test]
+    fn a_job_with_several_groups_waits_for_a_choice() {
+        let mut state = ImportState::default();
+        assert!(state
+            .on_reply(Ok(job(&[("a", &["x"]), ("b", &["y"])])))
+            .is_none());
+        assert!(state.pending_job.is_some());
+        let imported = state.pick_group(1).unwrap();
+        assert_eq!(imported.scenario.tasks, [TaskSpec::main("y")]);
+        assert!(state.pick_group(0).is_none(), "the choice is made once");
+    }
+
+    #[test]
+    fn errors_change_nothing_but_say_so() {
+        let mut state = ImportState::default();
+        state.on_reply(Ok(job(&[("a", &["x"]), ("b", &["y"])])));
+        let failed = state.on_reply(Ok(ImportReply::Jobspec(Err(
+            "HCL syntax error at line 1".into()
+        ))));
+        assert!(failed.is_none() && state.pending_job.is_none());
+        assert_eq!(
+            state.error.as_deref(),
+            Some("HCL syntax error at line 1. Nothing was changed.")
+        );
+        // A group the coordinator would refuse is an error, not a load.
+        assert!(state.on_reply(Ok(job(&[("g", &["a", "a"])]))).is_none());
+        assert!(state
+            .error
+            .as_deref()
+            .unwrap()
+            .contains("group `g`: duplicate task name `a`"));
+        assert!(state
+            .on_reply(Err("the import worker answered oddly".into()))
+            .is_none());
+        // The worker's handshake is not an answer.
+        let answered = state.answered;
+        assert!(state.on_reply(Ok(ImportReply::Ready)).is_none());
+        assert_eq!(state.answered, answered);
+    }
+
+    #[test]
+    fn an_allocation_reply_hands_over_its_states() {
+        let mut state = ImportState::default();
+        state.allocation_request();
+        let states = vec![("web".to_owned(), TaskState::running())];
+        let reply = ImportReply::Allocation(Ok(ImportedAllocation {
+            group: None,
+            states: states.clone(),
+        }));
+        let Some(ImportOutcome::Allocation(got)) = state.on_reply(Ok(reply)) else {
+            panic!("should hand over the states")
+        };
+        assert_eq!(got, states);
     }
 }

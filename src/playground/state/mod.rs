@@ -8,7 +8,7 @@ mod import;
 mod run;
 mod switchboard;
 
-pub use import::{ImportState, Imported};
+pub use import::{ImportOutcome, ImportState, Imported};
 pub use run::{seconds, RunState, TICK_MS};
 pub use switchboard::{Arm, Switchboard};
 

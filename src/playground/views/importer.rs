@@ -17,6 +17,11 @@ pub struct ImportProps {
     pub notes: Rc<Vec<String>>,
     /// The task groups to choose from, when a job has several.
     pub groups: Option<Rc<Vec<String>>>,
+    /// Replies handled so far, and whether a request is in flight.
+    pub answered: u64,
+    pub busy: bool,
+    /// The panel got focus (starts the worker ahead of use).
+    pub on_warm: Callback<()>,
     pub on_job_text: Callback<String>,
     pub on_import: Callback<()>,
     pub on_group: Callback<usize>,
@@ -65,8 +70,10 @@ pub fn Importer(props: &ImportProps) -> Html {
         let chosen = chosen.clone();
         Callback::from(move |_: MouseEvent| on_group.emit(*chosen))
     };
+    let warm = props.on_warm.clone();
     html! {
-        <div class="import">
+        <div class="import" onfocusin={move |_| warm.emit(())}
+            data-import-answered={props.answered.to_string()} aria-busy={props.busy.to_string()}>
             <label for="jobspec">{ "Nomad jobspec (HCL, or JSON from " }<code>{ "nomad job inspect" }</code>{ ")" }</label>
             <textarea id="jobspec" data-import="jobspec" rows="6" spellcheck="false"
                 placeholder={"job \"web\" {\n  group \"web\" {\n    task \"init\" {\n      lifecycle { hook = \"prestart\" }\n    }\n    task \"web\" {}\n  }\n}"}

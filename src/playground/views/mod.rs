@@ -263,6 +263,9 @@ fn import_panel(import: &ImportState, link: &Scope<App>) -> Html {
                 error={import.error.clone()}
                 notes={import.notes.clone()}
                 groups={groups}
+                answered={import.answered}
+                busy={import.in_flight > 0}
+                on_warm={link.callback(|()| Msg::Import(ImportMsg::Warm))}
                 on_job_text={link.callback(|t| Msg::Import(ImportMsg::JobText(t)))}
                 on_import={link.callback(|()| Msg::Import(ImportMsg::ImportJob))}
                 on_group={link.callback(|i| Msg::Import(ImportMsg::PickGroup(i)))}

@@ -1,12 +1,8 @@
-//! Nomad input: a jobspec (HCL, parsed with hcl-rs, or JSON as `nomad job
-//! inspect` prints it and the API serves it) becomes task groups of task
-//! specs; an allocation's JSON (`/v1/allocation/:id`) becomes task states.
-//!
-//! Constructs that don't bear on the lifecycle are skipped; those that might
-//! (a `dynamic` block, a hook that is not a plain string) are skipped with a note.
+//! The parsers: a jobspec (HCL, parsed with hcl-rs, or JSON as `nomad job
+//! inspect` prints it and the API serves it) and an allocation's JSON.
 //!
 //! HCL is read with hcl-rs's parser (`hcl::edit`) and walked as parsed,
-//! without converting it into hcl-rs's value types: the playground's wasm
+//! without converting it into hcl-rs's value types: the importer's wasm
 //! stays smaller that way.
 
 use std::collections::BTreeMap;
@@ -15,36 +11,9 @@ use hcl::edit::expr::Expression;
 use hcl::edit::structure::{Block, Body};
 use serde::Deserialize;
 
+use super::{ImportedAllocation, ImportedGroup, ImportedJob, ImportedTask};
 use crate::error::Error;
 use crate::model::{Hook, Lifecycle, TaskSpec, TaskState};
-
-/// A task as imported: its spec and Nomad's `leader` flag.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ImportedTask {
-    pub spec: TaskSpec,
-    pub leader: bool,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ImportedGroup {
-    pub name: String,
-    pub tasks: Vec<ImportedTask>,
-}
-
-/// A job's task groups, and notes on what was skipped.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ImportedJob {
-    pub name: String,
-    pub groups: Vec<ImportedGroup>,
-    pub notes: Vec<String>,
-}
-
-/// An allocation's task group and its tasks' states.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ImportedAllocation {
-    pub group: Option<String>,
-    pub states: Vec<(String, TaskState)>,
-}
 
 fn invalid(why: impl Into<String>) -> Error {
     Error::invalid("jobspec", why)

@@ -1,0 +1,108 @@
+//! Nomad input: a jobspec becomes task groups of task specs; an allocation's
+//! JSON (`/v1/allocation/:id`) becomes task states.
+//!
+//! Constructs that don't bear on the lifecycle are skipped; those that might
+//! (a `dynamic` block, a hook that is not a plain string) are skipped with a note.
+//!
+//! The parsers ([`jobspec`], [`allocation`]; feature `import`) are heavy, so
+//! the playground runs them in a Web Worker of their own and only the types
+//! below (feature `import-types`) cross into the page: [`ImportRequest`] and
+//! [`ImportReply`] are the messages between the two, the one wire format.
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::{TaskSpec, TaskState};
+
+#[cfg(feature = "import")]
+mod parse;
+#[cfg(feature = "import")]
+pub use parse::{allocation, jobspec};
+
+/// A task as imported: its spec and Nomad's `leader` flag.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportedTask {
+    pub spec: TaskSpec,
+    pub leader: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportedGroup {
+    pub name: String,
+    pub tasks: Vec<ImportedTask>,
+}
+
+/// A job's task groups, and notes on what was skipped.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportedJob {
+    pub name: String,
+    pub groups: Vec<ImportedGroup>,
+    pub notes: Vec<String>,
+}
+
+/// An allocation's task group and its tasks' states.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportedAllocation {
+    pub group: Option<String>,
+    pub states: Vec<(String, TaskState)>,
+}
+
+/// What the page asks the import worker.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "text", rename_all = "lowercase")]
+pub enum ImportRequest {
+    /// Parse a jobspec (HCL or JSON).
+    Jobspec(String),
+    /// Parse an allocation's JSON.
+    Allocation(String),
+}
+
+/// The import worker's answer: the parsed input, or the error's message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ImportReply {
+    /// The worker is listening (sent once; requests posted before it would be lost).
+    Ready,
+    Jobspec(Result<ImportedJob, String>),
+    Allocation(Result<ImportedAllocation, String>),
+}
+
+#[cfg(feature = "import")]
+impl ImportRequest {
+    /// Runs the parser the request names.
+    pub fn run(&self) -> ImportReply {
+        match self {
+            ImportRequest::Jobspec(text) => {
+                ImportReply::Jobspec(jobspec(text).map_err(|e| e.to_string()))
+            }
+            ImportRequest::Allocation(text) => {
+                ImportReply::Allocation(allocation(text).map_err(|e| e.to_string()))
+            }
+        }
+    }
+}
+
+#[cfg(all(test, feature = "import"))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn requests_run_their_parser_and_replies_survive_the_wire() {
+        let job =
+            ImportRequest::Jobspec("job \"j\" {\n group \"g\" {\n task \"t\" {}\n }\n}".into());
+        let reply = job.run();
+        let ImportReply::Jobspec(Ok(parsed)) = &reply else {
+            panic!("{reply:?}")
+        };
+        assert_eq!(parsed.groups[0].tasks[0].spec, TaskSpec::main("t"));
+        let bad = ImportRequest::Allocation("{".into()).run();
+        assert!(matches!(&bad, ImportReply::Allocation(Err(e)) if e.contains("JSON syntax error")));
+        // Both messages cross between page and worker through serde.
+        for message in [reply, bad, ImportReply::Ready] {
+            let json = serde_json::to_string(&message).unwrap();
+            assert_eq!(serde_json::from_str::<ImportReply>(&json).unwrap(), message);
+        }
+        let json = serde_json::to_string(&job).unwrap();
+        assert!(json.starts_with(r#"{"kind":"jobspec","text":"#), "{json}");
+        assert_eq!(serde_json::from_str::<ImportRequest>(&json).unwrap(), job);
+    }
+}
