@@ -147,20 +147,12 @@ pub fn Diagram(props: &DiagramProps) -> Html {
                             { truncate(&task.spec.name, 22) }
                         </text>
                         <text x={(RUNNER_X + 10).to_string()} y={(y + 50).to_string()} class="small">
-                            { status_label(task) }{ if task.waiting { " · waiting on gate" } else { " · admitted" } }
+                            { task.state.label() }{ if task.waiting { " · waiting on gate" } else { " · admitted" } }
                         </text>
                     </g>
                 }
             }) }
         </svg>
-    }
-}
-
-fn status_label(task: &TaskView) -> String {
-    if task.state.failed {
-        format!("{} ✗", task.state.state)
-    } else {
-        task.state.state.to_string()
     }
 }
 
