@@ -122,14 +122,17 @@ fn split_names(joined: &str, lengths: &[u32]) -> Option<Vec<String>> {
 #[wasm_bindgen]
 pub struct WasmSimulation {
     times: Vec<f64>,
-    /// 0: task state, 1: phase change, 2: gate move.
+    /// 0: something happened to a task, 1: a phase change.
     kinds: Vec<u8>,
-    /// Task index / from-phase code / stage code.
+    /// Task index / from-phase code.
     first: Vec<u32>,
-    /// State code / to-phase code / 1 if opened.
+    /// State code / to-phase code.
     second: Vec<u8>,
-    /// The `why` of each task event, in order.
-    whys: Vec<String>,
+    /// The task event's code in `taskEventNames` (255: a state change alone)
+    /// / opened gates | closed gates << 8 (stage bit masks).
+    third: Vec<u16>,
+    /// The display message of each task event, in order.
+    messages: Vec<String>,
 }
 
 #[wasm_bindgen]
@@ -146,14 +149,61 @@ impl WasmSimulation {
     pub fn second(&self) -> Vec<u8> {
         self.second.clone()
     }
-    pub fn whys(&self) -> Vec<String> {
-        self.whys.clone()
+    pub fn third(&self) -> Vec<u16> {
+        self.third.clone()
+    }
+    pub fn messages(&self) -> Vec<String> {
+        self.messages.clone()
     }
 }
 
+/// Nomad's task event type names, in the order of their codes.
+#[wasm_bindgen(js_name = taskEventNames)]
+pub fn task_event_names() -> Vec<String> {
+    TASK_EVENTS
+        .iter()
+        .map(|e| e.type_name().to_owned())
+        .collect()
+}
+
+/// Nomad's job types, in the order of their codes.
+#[wasm_bindgen(js_name = jobTypeNames)]
+pub fn job_type_names() -> Vec<String> {
+    names(&JobType::ALL, JobType::as_str)
+}
+
+use crate::tools::sim::restarts::JobType;
+use crate::tools::sim::TaskEvent;
+
+/// One event of each type, in code order (payloads don't matter here).
+const TASK_EVENTS: [TaskEvent; 12] = [
+    TaskEvent::Received,
+    TaskEvent::TaskSetup,
+    TaskEvent::DriverFailure { recoverable: false },
+    TaskEvent::Started,
+    TaskEvent::Terminated {
+        exit_code: 0,
+        signal: 0,
+        oom_killed: false,
+    },
+    TaskEvent::Restarting {
+        delay_ns: 0,
+        reason: String::new(),
+    },
+    TaskEvent::NotRestarting {
+        reason: String::new(),
+    },
+    TaskEvent::Killing { kill_timeout_ms: 0 },
+    TaskEvent::Killed,
+    TaskEvent::SiblingFailed { task: 0 },
+    TaskEvent::LeaderDead,
+    TaskEvent::MainDead,
+];
+
 /// Runs a simulated alloc (see `crate::tools::sim`). Tasks as in the coordinator's
 /// constructor; behaviours as columns (`start_ms`/`run_ms` NaN: typical for
-/// the hook; `run_ms` −1: until killed; `flags` bit 0 fails, bit 1 leader).
+/// the hook; `run_ms` −1: until killed; `flags` bit 0 fails, bit 1 leader);
+/// `settings`: seed, jitter, horizon, job type code (`JobType::ALL` order).
 #[wasm_bindgen]
 #[allow(clippy::too_many_arguments)]
 pub fn simulate(
@@ -195,21 +245,21 @@ pub fn simulate(
     };
     let mut behaviours = Vec::with_capacity(n);
     for (i, task) in tasks.iter().enumerate() {
-        let mut b = crate::tools::sim::Behaviour::typical(task.stage());
-        if !start_ms[i].is_nan() {
-            b.start_ms = ms(start_ms[i], "startMs", &task.name)?;
-        }
-        if run_ms[i] == -1.0 {
-            b.run_ms = None;
-        } else if !run_ms[i].is_nan() {
-            b.run_ms = Some(ms(run_ms[i], "runMs", &task.name)?);
-        }
-        b.fails = flags[i] & 1 != 0;
+        let typical = crate::tools::sim::Behaviour::typical(task.stage()).run(0);
+        let start = match start_ms[i] {
+            x if x.is_nan() => typical.start_ms,
+            x => ms(x, "startMs", &task.name)?,
+        };
+        let run = match run_ms[i] {
+            -1.0 => None,
+            x if x.is_nan() => typical.run_ms,
+            x => Some(ms(x, "runMs", &task.name)?),
+        };
+        let mut b = crate::tools::sim::Behaviour::once(start, run, flags[i] & 1 != 0);
         b.leader = flags[i] & 2 != 0;
         behaviours.push(b);
     }
-    let [seed, jitter, restart_delay, horizon] =
-        [settings[0], settings[1], settings[2], settings[3]];
+    let [seed, jitter, horizon, job] = [settings[0], settings[1], settings[2], settings[3]];
     let whole = |x: f64, what: &str| -> Result<u64, JsValue> {
         if x.is_finite() && x >= 0.0 {
             Ok(x as u64)
@@ -217,11 +267,15 @@ pub fn simulate(
             Err(RangeError::new(&format!("simulate: {what} must be a number ≥ 0")).into())
         }
     };
+    let job_type = *JobType::ALL
+        .get(whole(job, "jobType")? as usize)
+        .ok_or_else(|| RangeError::new("simulate: bad job type code"))?;
     let settings = crate::tools::sim::Settings {
         seed: whole(seed, "seed")?,
         jitter,
-        restart_delay_ms: whole(restart_delay, "restartDelayMs")?,
         horizon_ms: whole(horizon, "horizonMs")?,
+        job_type,
+        restart: None,
     };
     let events =
         crate::tools::sim::simulate(tasks.clone(), behaviours, settings).map_err(js_error)?;
@@ -230,29 +284,45 @@ pub fn simulate(
         kinds: Vec::with_capacity(events.len()),
         first: Vec::with_capacity(events.len()),
         second: Vec::with_capacity(events.len()),
-        whys: Vec::new(),
+        third: Vec::with_capacity(events.len()),
+        messages: Vec::new(),
     };
+    let task_names = names_of(&tasks);
     for event in events {
         use crate::tools::sim::SimEventKind as K;
-        let (kind, a, b) = match event.kind {
-            K::Task { task, state, why } => {
-                out.whys.push(why);
-                let index = coordinator.inner.task_index(&task).unwrap_or(0);
-                (
-                    0,
-                    index as u32,
-                    (state.state as u8) << 1 | u8::from(state.failed),
-                )
+        let (kind, a, b, c) = match event.kind {
+            K::Task { task, event, state } => {
+                let code = match &event {
+                    Some(e) => {
+                        out.messages.push(e.message(&task_names));
+                        TASK_EVENTS
+                            .iter()
+                            .position(|t| t.type_name() == e.type_name())
+                            .unwrap_or(255) as u16
+                    }
+                    None => 255,
+                };
+                let state = (state.state as u8) << 1 | u8::from(state.failed);
+                (0, task as u32, state, code)
             }
-            K::Phase { from, to } => (1, from as u32, to as u8),
-            K::Gate { stage, open } => (2, stage as u32, u8::from(open)),
+            K::Phase(t) => (
+                1,
+                t.from as u32,
+                t.to as u8,
+                u16::from(t.opened.bits()) | u16::from(t.closed.bits()) << 8,
+            ),
         };
         out.times.push(event.at_ms as f64);
         out.kinds.push(kind);
         out.first.push(a);
         out.second.push(b);
+        out.third.push(c);
     }
     Ok(out)
+}
+
+fn names_of(tasks: &[TaskSpec]) -> Vec<&str> {
+    tasks.iter().map(|t| t.name.as_str()).collect()
 }
 
 /// The coordinator, for www/src/api.js.

@@ -12,9 +12,11 @@ import {
   WasmGate,
   hookNames,
   phaseNames,
+  jobTypeNames,
   simulate as wasmSimulate,
   stageNames,
   statusNames,
+  taskEventNames,
 } from "./tasklifecycle_wasm.js";
 import { wasmMemory } from "./wasm.js";
 
@@ -43,6 +45,8 @@ function words() {
       phases: phaseNames(),
       stages: stageNames(),
       stageIndex: index(stageNames()),
+      taskEvents: taskEventNames(),
+      jobTypes: jobTypeNames(),
     };
   }
   return vocabulary;
@@ -511,7 +515,8 @@ export function renderAscii(coordinator) {
 
 /**
  * Runs a simulated alloc on a seeded, simulated clock and returns what
- * happened: task state changes, phase changes and gate moves, in order.
+ * happened: Nomad's task events with each task's state, and phase changes
+ * with the gates they moved, in order.
  * `behaviours[i]` describes task i (missing fields: typical for its hook);
  * the third argument is a seed or the full settings.
  */
@@ -544,23 +549,31 @@ export function simulate(tasks, behaviours = [], settings = 1) {
   if (s === null || typeof s !== "object") {
     throw new TypeError(`the third argument must be a seed or settings, got ${describe(settings)}`);
   }
-  const knobs = new Float64Array([s.seed ?? 1, s.jitter ?? 0.2, s.restartDelayMs ?? 1000, s.horizonMs ?? 120000]);
+  const { jobTypes } = words();
+  const jobType = jobTypes.indexOf(s.jobType ?? "service");
+  if (jobType < 0) {
+    throw new RangeError(`jobType must be one of ${jobTypes.join(", ")}, got ${describe(s.jobType)}`);
+  }
+  const knobs = new Float64Array([s.seed ?? 1, s.jitter ?? 0.2, s.horizonMs ?? 600000, jobType]);
   const run = wasmSimulate(names.join(""), lengths, hooks, sidecars, startMs, runMs, flags, knobs);
   try {
-    const { phases, stages, statuses } = words();
+    const { phases, stages, statuses, taskEvents } = words();
     const statusOf = Object.keys(statuses);
-    const [times, kinds, first, second, whys] = [run.times(), run.kinds(), run.first(), run.second(), run.whys()];
+    const stageList = (mask) => stages.filter((_, i) => mask & (1 << i));
+    const [times, kinds, first, second, third, messages] =
+      [run.times(), run.kinds(), run.first(), run.second(), run.third(), run.messages()];
     const events = [];
-    let w = 0;
+    let m = 0;
     for (let i = 0; i < times.length; i++) {
       const atMs = times[i];
       if (kinds[i] === 0) {
         const state = { state: statusOf[second[i] >> 1], failed: (second[i] & 1) === 1 };
-        events.push({ atMs, type: "task", task: names[first[i]], state, why: whys[w++] });
-      } else if (kinds[i] === 1) {
-        events.push({ atMs, type: "phase", from: phases[first[i]], to: phases[second[i]] });
+        const event = { atMs, type: "task", task: names[first[i]], state };
+        if (third[i] !== 255) event.event = { type: taskEvents[third[i]], message: messages[m++] };
+        events.push(event);
       } else {
-        events.push({ atMs, type: "gate", stage: stages[first[i]], open: second[i] === 1 });
+        const [opened, closed] = [stageList(third[i] & 0xff), stageList(third[i] >> 8)];
+        events.push({ atMs, type: "phase", from: phases[first[i]], to: phases[second[i]], opened, closed });
       }
     }
     return events;

@@ -126,39 +126,54 @@ export function renderAscii(coordinator: Coordinator): string;
 
 /** How a simulated task behaves once its gate admits it; missing fields are typical for its hook. */
 export interface Behaviour {
-  /** From admission to running, in simulated milliseconds. */
+  /** From admission (or the end of a restart delay) to running, in simulated milliseconds. */
   startMs?: number;
   /** From running to exit; `null` runs until killed. */
   runMs?: number | null;
-  /** Exits non-zero (failed) instead of 0. */
+  /** Exits 1 (a failure, which the restart policy may retry) instead of 0. */
   fails?: boolean;
   /** Nomad's `leader`: when it dies, every other task is killed. */
   leader?: boolean;
 }
 
+/** Nomad's job types: batch and sysbatch tasks are done once they exit 0. */
+export type JobType = "service" | "batch" | "sysbatch" | "system";
+
 /** The simulation's knobs. */
 export interface SimSettings {
   /** The same seed and settings always give the same run. */
   seed?: number;
-  /** Durations are scaled by a random factor in 1 ± jitter (0 to 0.9; default 0.2). */
+  /** Start and run times are scaled by a random factor in 1 ± jitter (0 to 0.9; default 0.2). */
   jitter?: number;
-  /** Delay before a sidecar that exited 0 runs again (default 1000). */
-  restartDelayMs?: number;
-  /** The simulation stops here (default 120000). */
+  /** Decides restarts on success and the default restart policy (default "service"). */
+  jobType?: JobType;
+  /** The simulation stops here (default 600000, at most one week). */
   horizonMs?: number;
 }
 
+/** Nomad's task event types, as `nomad alloc status` lists them. */
+export type TaskEventType =
+  | "Received" | "Task Setup" | "Driver Failure" | "Started" | "Terminated" | "Restarting"
+  | "Not Restarting" | "Killing" | "Killed" | "Sibling Task Failed" | "Leader Task Dead" | "Main Tasks Dead";
+
 /** Something that happened in a simulated alloc. */
 export type SimEvent = { atMs: number } & (
-  | { type: "task"; task: string; state: TaskState; why: string }
-  | { type: "phase"; from: Phase; to: Phase }
-  | { type: "gate"; stage: Stage; open: boolean }
+  | {
+      type: "task";
+      task: string;
+      /** The task's state after it. */
+      state: TaskState;
+      /** Nomad's task event, if one was emitted (a state change alone has none). */
+      event?: { type: TaskEventType; message: string };
+    }
+  | { type: "phase"; from: Phase; to: Phase; opened: Stage[]; closed: Stage[] }
 );
 
 /**
- * Runs a simulated alloc: task runners wait on their real start conditions
- * and follow Nomad's alloc-runner rules (kills on failure or leader death,
- * sidecars stopped after the main tasks, poststop last, sidecar restarts).
+ * Runs a simulated alloc: task runners wait on their real start conditions,
+ * their exits go through Nomad's restart tracker (the job type's default
+ * restart policy), and Nomad's alloc-runner rules apply (kills on failure or
+ * leader death, sidecars stopped after the main tasks, poststop last).
  */
 export function simulate(
   tasks: ReadonlyArray<TaskSpec | NomadTask>,

@@ -12,24 +12,43 @@ const tasks = [
   { Name: "cleanup", Lifecycle: { Hook: "poststop" } },
 ];
 
+/** The time of task `task`'s first event of Nomad type `type`. */
+const first = (events, task, type) => events.find((e) => e.type === "task" && e.task === task && e.event?.type === type)?.atMs;
+
 test("simulate runs a whole alloc in lifecycle order, deterministically", () => {
-  const events = simulate(tasks, [undefined, undefined, { runMs: 2000 }], 42);
-  const started = (task) => events.find((e) => e.type === "task" && e.task === task && e.why === "started")?.atMs;
+  const events = simulate(tasks, [undefined, undefined, { runMs: 2000 }], { seed: 42, jobType: "batch" });
+  const started = (task) => first(events, task, "Started");
   assert.ok(started("init") !== undefined && started("proxy") !== undefined);
   assert.ok(started("web") > started("init"));
   assert.ok(started("cleanup") > started("web") + 2000 * 0.8);
   const phases = events.filter((e) => e.type === "phase").map((e) => e.to);
   assert.deepEqual(phases, ["prestart", "main", "wait_alloc", "poststop"], "no poststart task: main → wait_alloc in one update");
-  assert.ok(events.some((e) => e.type === "gate" && e.stage === "poststop" && e.open));
-  assert.ok(events.some((e) => e.type === "task" && e.task === "proxy" && e.why === "killed: main tasks are done"));
-  assert.deepEqual(simulate(tasks, [undefined, undefined, { runMs: 2000 }], 42), events, "same seed, same run");
-  assert.notDeepEqual(simulate(tasks, [undefined, undefined, { runMs: 2000 }], 43), events);
+  assert.ok(events.some((e) => e.type === "phase" && e.to === "poststop" && e.opened.includes("poststop")));
+  assert.ok(events.some((e) => e.task === "proxy" && e.event?.type === "Main Tasks Dead"));
+  const killing = events.find((e) => e.task === "proxy" && e.event?.type === "Killing");
+  assert.equal(killing.event.message, "Sent interrupt. Waiting 5s before force killing");
+  assert.deepEqual(events.filter((e) => e.task === "web").map((e) => e.event?.type ?? e.state.state),
+    ["Received", "Task Setup", "Started", "Terminated", "dead"], "a batch task that exits 0 is done");
+  const again = simulate(tasks, [undefined, undefined, { runMs: 2000 }], { seed: 42, jobType: "batch" });
+  assert.deepEqual(again, events, "same seed, same run");
+  assert.notDeepEqual(simulate(tasks, [undefined, undefined, { runMs: 2000 }], { seed: 43, jobType: "batch" }), events);
 });
 
-test("simulate follows Nomad's kill rules", () => {
+test("simulate follows Nomad's restart policy and kill rules", () => {
+  // Service job: init fails, is restarted twice (15 s + jitter), then gives up.
   const events = simulate(tasks, [{ fails: true }], { seed: 1, jitter: 0 });
-  assert.ok(!events.some((e) => e.type === "task" && e.task === "web" && e.why === "started"), "main never starts");
-  assert.ok(events.some((e) => e.task === "web" && e.why === "killed: sibling `init` failed"));
+  const restarts = events.filter((e) => e.task === "init" && e.event?.type === "Restarting");
+  assert.equal(restarts.length, 2);
+  assert.match(restarts[0].event.message, /^Task restarting in 1[5-8](\.\d+)?s$/);
+  const gaveUp = events.find((e) => e.task === "init" && e.event?.type === "Not Restarting");
+  assert.equal(gaveUp.event.message, 'Exceeded allowed attempts 2 in interval 30m0s and mode is "fail"');
+  assert.deepEqual(gaveUp.state, { state: "dead", failed: true });
+  assert.ok(!events.some((e) => e.task === "web" && e.event?.type === "Started"), "main never starts");
+  const sibling = events.find((e) => e.task === "web" && e.event?.type === "Sibling Task Failed");
+  assert.equal(sibling.event.message, 'Task\'s sibling "init" failed');
+  // A service main task that exits 0 is restarted.
+  const service = simulate([{ name: "web" }], [{ runMs: 1000 }], { jitter: 0 });
+  assert.equal(service.filter((e) => e.event?.type === "Restarting").length, 2);
 });
 
 test("simulate rejects bad input with clear errors", () => {
@@ -38,7 +57,20 @@ test("simulate rejects bad input with clear errors", () => {
   assert.throws(() => simulate(tasks, [{ runMs: "long" }]), /task "init": runMs must be a number/);
   assert.throws(() => simulate(tasks, [{ startMs: -5 }]), /task `init`: startMs must be a number of milliseconds/);
   assert.throws(() => simulate(tasks, [], { jitter: 3 }), /jitter must be between 0 and 0.9/);
+  assert.throws(() => simulate(tasks, [], { jobType: "cron" }), RangeError);
+  assert.throws(() => simulate(tasks, [], { horizonMs: 1e15 }), /horizonMs must be at most 604800000/);
   assert.throws(() => simulate([{ name: "a" }, { name: "a" }]), /duplicate task name `a`/);
+});
+
+test("simulate finishes every run: the issue's runaway calls end within the budget", () => {
+  const t0 = Date.now();
+  const events = simulate(
+    [{ name: "p", lifecycle: { hook: "prestart", sidecar: true } }, { name: "w" }],
+    [{ startMs: 0, runMs: 0 }, { runMs: null }],
+    { restartDelayMs: 0 },
+  );
+  assert.ok(events.length > 0 && events.length <= 100000);
+  assert.ok(Date.now() - t0 < 30000, "no runaway");
 });
 
 test("renderAscii draws the coordinator as the golden files do", () => {

@@ -1,7 +1,7 @@
 //! Run mode: a simulated alloc runner plays the group on a seeded clock.
 
-use crate::tools::sim::{Behaviour, Settings, SimEvent, SimEventKind, Simulation};
-use crate::{StageSet, TaskSpec, Transition};
+use crate::tools::sim::{Behaviour, Settings, SimEventKind, Simulation, TaskEvent};
+use crate::TaskSpec;
 
 use super::LogEntry;
 
@@ -161,31 +161,23 @@ impl RunState {
         Some(self.play_generation)
     }
 
-    /// The run's phase changes as log entries, with the task events that caused them.
+    /// The run's phase changes as log entries, each with the task events
+    /// that led to it, every one at its own time.
     pub fn log(&self) -> Vec<LogEntry> {
         let Some(sim) = &self.sim else {
             return Vec::new();
         };
+        let names: Vec<&str> = sim.tasks().iter().map(|t| t.name.as_str()).collect();
         let mut entries = Vec::new();
         let mut causes: Vec<String> = Vec::new();
-        let events: &[SimEvent] = sim.events();
-        for (k, e) in events.iter().enumerate() {
+        for (k, e) in sim.events().iter().enumerate() {
             match &e.kind {
-                SimEventKind::Task { task, why, .. } => causes.push(format!("{task} {why}")),
-                SimEventKind::Phase { from, to } => {
-                    let (mut opened, mut closed) = (StageSet::EMPTY, StageSet::EMPTY);
-                    for g in events[k + 1..]
-                        .iter()
-                        .take_while(|g| matches!(g.kind, SimEventKind::Gate { .. }))
-                    {
-                        if let SimEventKind::Gate { stage, open } = g.kind {
-                            if open {
-                                opened.insert(stage)
-                            } else {
-                                closed.insert(stage)
-                            }
-                        }
-                    }
+                SimEventKind::Task { task, event, state } => {
+                    let what = event.as_ref().map_or(state.label(), TaskEvent::type_name);
+                    let name = names.get(*task).copied().unwrap_or("?");
+                    causes.push(format!("t={} {name} {what}", seconds(e.at_ms)));
+                }
+                SimEventKind::Phase(transition) => {
                     let cause = if causes.is_empty() {
                         "alloc runner starts".to_owned()
                     } else {
@@ -193,17 +185,11 @@ impl RunState {
                     };
                     entries.push(LogEntry {
                         seq: k as u64,
-                        cause: format!("t={} {cause}", seconds(e.at_ms)),
-                        transition: Some(Transition {
-                            from: *from,
-                            to: *to,
-                            opened,
-                            closed,
-                        }),
+                        cause,
+                        transition: Some(*transition),
                     });
                     causes.clear();
                 }
-                SimEventKind::Gate { .. } => {}
             }
         }
         entries

@@ -224,7 +224,7 @@ fn run_section(page: &Page, run: &RunState, link: &Scope<App>) -> Html {
             finished={sim.is_finished()}
             speed={run.speed()}
             seed={run.seed()}
-            tasks={Rc::new(names.iter().cloned().zip(run.behaviours().iter().copied()).collect::<Vec<_>>())}
+            tasks={Rc::new(names.iter().cloned().zip(run.behaviours().iter().cloned()).collect::<Vec<_>>())}
             on_play={ctl(|| RunMsg::Play)}
             on_pause={ctl(|| RunMsg::Pause)}
             on_step={ctl(|| RunMsg::Step)}

@@ -1,12 +1,13 @@
 //! Run mode's controls: play, pause, step, speed, seed, reset, and each
-//! task's behaviour (start time, run time or forever, failure, leader).
+//! task's behaviour (start time, run time or forever, failure, leader: the
+//! first run of its script, which repeats).
 
 use std::rc::Rc;
 
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use crate::tools::sim::Behaviour;
+use crate::tools::sim::{Behaviour, Exit};
 
 /// The speeds offered (simulated seconds per real second), with their labels.
 pub const SPEEDS: [(&str, f64); 5] = [("0.5", 0.5), ("1", 1.0), ("2", 2.0), ("4", 4.0), ("8", 8.0)];
@@ -84,7 +85,7 @@ pub fn RunPanel(props: &RunProps) -> Html {
                     <th scope="col">{ "fails" }</th><th scope="col">{ "leader" }</th>
                 </tr></thead>
                 <tbody>
-                    { for props.tasks.iter().enumerate().map(|(i, (name, b))| behaviour_row(props, i, name, *b)) }
+                    { for props.tasks.iter().enumerate().map(|(i, (name, b))| behaviour_row(props, i, name, b)) }
                 </tbody>
             </table>
         </div>
@@ -96,14 +97,16 @@ fn number(input: &HtmlInputElement) -> Option<u64> {
     input.value().trim().parse::<u64>().ok()
 }
 
-fn behaviour_row(props: &RunProps, i: usize, name: &str, b: Behaviour) -> Html {
+fn behaviour_row(props: &RunProps, i: usize, name: &str, b: &Behaviour) -> Html {
+    let run = b.run(0);
     let emit = {
         let cb = props.on_behaviour.clone();
         move |change: fn(&mut Behaviour, &HtmlInputElement)| {
             let cb = cb.clone();
+            let b = b.clone();
             Callback::from(move |e: Event| {
                 let input: HtmlInputElement = e.target_unchecked_into();
-                let mut next = b;
+                let mut next = b.clone();
                 change(&mut next, &input);
                 cb.emit((i, next));
             })
@@ -113,15 +116,15 @@ fn behaviour_row(props: &RunProps, i: usize, name: &str, b: Behaviour) -> Html {
         <tr data-behaviour={name.to_owned()}>
             <th scope="row">{ name }</th>
             <td><input type="number" min="0" step="100" aria-label={format!("{name} starts after (ms)")}
-                value={b.start_ms.to_string()}
-                onchange={emit(|b, input| if let Some(v) = number(input) { b.start_ms = v })} /></td>
+                value={run.start_ms.to_string()}
+                onchange={emit(|b, input| if let Some(v) = number(input) { b.first_run_mut().start_ms = v })} /></td>
             <td><input type="number" min="0" step="100" aria-label={format!("{name} runs for (ms)")}
-                disabled={b.run_ms.is_none()} value={b.run_ms.unwrap_or(0).to_string()}
-                onchange={emit(|b, input| if let Some(v) = number(input) { b.run_ms = Some(v) })} /></td>
-            <td><input type="checkbox" aria-label={format!("{name} runs until killed")} checked={b.run_ms.is_none()}
-                onchange={emit(|b, input| b.run_ms = if input.checked() { None } else { Some(3_000) })} /></td>
-            <td><input type="checkbox" aria-label={format!("{name} fails")} checked={b.fails}
-                onchange={emit(|b, input| b.fails = input.checked())} /></td>
+                disabled={run.run_ms.is_none()} value={run.run_ms.unwrap_or(0).to_string()}
+                onchange={emit(|b, input| if let Some(v) = number(input) { b.first_run_mut().run_ms = Some(v) })} /></td>
+            <td><input type="checkbox" aria-label={format!("{name} runs until killed")} checked={run.run_ms.is_none()}
+                onchange={emit(|b, input| b.first_run_mut().run_ms = if input.checked() { None } else { Some(3_000) })} /></td>
+            <td><input type="checkbox" aria-label={format!("{name} fails")} checked={b.fails()}
+                onchange={emit(|b, input| b.first_run_mut().exit = Exit::Code { code: i32::from(input.checked()) })} /></td>
             <td><input type="checkbox" aria-label={format!("{name} is the leader")} checked={b.leader}
                 onchange={emit(|b, input| b.leader = input.checked())} /></td>
         </tr>

@@ -55,7 +55,7 @@ pub fn Timeline(props: &TimelineProps) -> Html {
     let mut started: Vec<Option<u64>> = vec![None; props.tasks.len()];
     for e in props.events.iter() {
         if let SimEventKind::Task { task, state, .. } = &e.kind {
-            if let Some(i) = props.tasks.iter().position(|t| t == task) {
+            if let Some(i) = Some(*task).filter(|&i| i < props.tasks.len()) {
                 let (since, old) = current[i];
                 if e.at_ms > since {
                     segments.push((i, since, e.at_ms, old));
@@ -99,19 +99,19 @@ pub fn Timeline(props: &TimelineProps) -> Html {
                 }
             }) }
             { for props.events.iter().filter_map(|e| match &e.kind {
-                SimEventKind::Phase { to, .. } => Some(html! {
-                    <g data-phase-mark={to.as_str()}>
+                SimEventKind::Phase(t) => Some(html! {
+                    <g data-phase-mark={t.to.as_str()}>
                         <line class="mark phase" x1={x(e.at_ms).to_string()} x2={x(e.at_ms).to_string()}
                             y1="14" y2={(height - 16).to_string()} />
-                        <text class="phase-label" x={(x(e.at_ms) + 2).to_string()} y="12">{ to.as_str() }</text>
+                        <text class="phase-label" x={(x(e.at_ms) + 2).to_string()} y="12">{ t.to.as_str() }</text>
+                        { for t.opened.iter().map(|s| (s, true)).chain(t.closed.iter().map(|s| (s, false))).map(|(stage, open)| html! {
+                            <line class={classes!("mark", "gate", (!open).then_some("closed"))}
+                                x1={x(e.at_ms).to_string()} x2={x(e.at_ms).to_string()}
+                                y1={TOP.to_string()} y2={(height - 16).to_string()}>
+                                <title>{ format!("{} gate {} at {}", stage, if open { "opened" } else { "closed" }, crate::playground::state::seconds(e.at_ms)) }</title>
+                            </line>
+                        }) }
                     </g>
-                }),
-                SimEventKind::Gate { stage, open } => Some(html! {
-                    <line class={classes!("mark", "gate", (!open).then_some("closed"))}
-                        x1={x(e.at_ms).to_string()} x2={x(e.at_ms).to_string()}
-                        y1={TOP.to_string()} y2={(height - 16).to_string()}>
-                        <title>{ format!("{} gate {} at {}", stage, if *open { "opened" } else { "closed" }, crate::playground::state::seconds(e.at_ms)) }</title>
-                    </line>
                 }),
                 SimEventKind::Task { .. } => None,
             }) }

@@ -1,72 +1,58 @@
-//! A simulated alloc runner: task runners that wait on their real start
-//! conditions, start, run and exit on a seeded, simulated clock, reporting
-//! every state change to a real [`Coordinator`] as Nomad's alloc runner does.
+//! A simulated Nomad allocation: task runners that wait on their real start
+//! conditions, start, run, exit and restart on a seeded, simulated clock,
+//! reporting every state change to a real [`Coordinator`] as Nomad's alloc
+//! runner does.
 //!
-//! Nomad's alloc-runner rules it follows:
-//! - a task that dies failed gets its live siblings killed;
-//! - when the leader dies, every other task is killed;
-//! - once every main task is dead and only sidecars are alive, the sidecars are killed;
-//! - kills go leader first, then other non-sidecar non-poststop tasks, then sidecars;
-//! - poststop tasks are never killed: they run once everything else is dead;
-//! - restarts: a prestart or poststart sidecar that exits 0 is restarted;
-//!   ephemeral hooks, main tasks and poststop tasks are not; failures are final.
+//! Nomad's rules it follows, from `client/allocrunner` (read at the commit the
+//! restart-tracker traces were recorded from):
+//! - **Task runner** (`task_runner.go`, `Run`): a task waits on its start
+//!   condition, is set up once ("Task Setup"), starts ("Started", running) or
+//!   fails to start ("Driver Failure"), and when it exits ("Terminated") its
+//!   [restart tracker](restarts) decides: *Restarting* (the task is pending,
+//!   waits the delay, then waits on its start condition again), *Not
+//!   Restarting* (dead and failed), *Terminated* (dead, successful) or
+//!   *Killed* (dead; never restarted, never failed).
+//! - **Alloc runner** (`alloc_runner.go`, `handleTaskStateUpdates`): when a
+//!   non-poststop task is dead and failed, every live task gets "Sibling Task
+//!   Failed" and is killed; when the leader is dead, "Leader Task Dead"
+//!   (it wins over a failed sibling); when only sidecars are left alive, "Main
+//!   Tasks Dead". Poststop tasks are never killed and never count as live.
+//! - **Kills** (`killTasks`): the leader first, awaited; then every other
+//!   non-sidecar task together, awaited; then the sidecars. A task not yet
+//!   dead gets "Killing" (with its kill timeout); a running one takes its
+//!   time to die (at most its kill timeout), then records "Terminated" and
+//!   "Killed". The coordinator hears the states once the kill is over.
+//! - Each task keeps its last [`EVENTS_KEPT`] events, as Nomad does.
+//!
+//! Every run is bounded: the horizon is capped at [`MAX_HORIZON_MS`] and a
+//! run stops after [`MAX_EVENTS`] events, however its tasks are scripted.
 
+pub mod events;
 pub mod restarts;
+pub mod script;
 
 use std::cmp::Reverse;
-use std::collections::BinaryHeap;
+use std::collections::{BinaryHeap, VecDeque};
 
 use serde::{Deserialize, Serialize};
 
+pub use events::{SimEvent, SimEventKind, TaskEvent, EVENTS_KEPT};
+use restarts::{
+    ExitResult, JobType, Nanos, RestartEvent, RestartPolicy, RestartState, RestartTracker,
+};
+pub use script::{Behaviour, Exit, Run};
+
 use crate::error::Error;
 use crate::gate::Wait;
-use crate::model::{Stage, TaskSpec, TaskState};
-use crate::phase::Phase;
+use crate::model::{Hook, Status, TaskSpec, TaskState};
 use crate::Coordinator;
 
-/// How a simulated task behaves once its gate lets it start.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
-pub struct Behaviour {
-    /// From admission to running.
-    pub start_ms: u64,
-    /// From running to exit; `None` runs until killed.
-    pub run_ms: Option<u64>,
-    /// Whether it exits failed (non-zero) rather than 0.
-    pub fails: bool,
-    /// Nomad's `leader`: when it dies, every other task is killed.
-    pub leader: bool,
-}
+/// The longest a simulation may look ahead: one week.
+pub const MAX_HORIZON_MS: u64 = 7 * 24 * 3_600_000;
+/// The most events one simulation records before it stops.
+pub const MAX_EVENTS: usize = 100_000;
 
-impl Default for Behaviour {
-    fn default() -> Self {
-        Behaviour {
-            start_ms: 500,
-            run_ms: Some(3_000),
-            fails: false,
-            leader: false,
-        }
-    }
-}
-
-impl Behaviour {
-    /// A sensible behaviour for a task of `stage`: sidecars run until killed,
-    /// main tasks run longest, hooks briefly.
-    pub fn typical(stage: Stage) -> Self {
-        let run_ms = match stage {
-            Stage::PrestartSidecar | Stage::PoststartSidecar => None,
-            Stage::Main => Some(8_000),
-            Stage::PrestartEphemeral => Some(2_000),
-            Stage::PoststartEphemeral => Some(1_500),
-            Stage::Poststop => Some(1_000),
-        };
-        Behaviour {
-            start_ms: 500,
-            run_ms,
-            ..Behaviour::default()
-        }
-    }
-}
+const MS: Nanos = 1_000_000;
 
 /// The simulation's knobs.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -74,11 +60,14 @@ impl Behaviour {
 pub struct Settings {
     /// Seeds the jitter: the same seed and settings give the same run.
     pub seed: u64,
-    /// Each duration is scaled by a random factor in `1 ± jitter` (0 to 0.9).
+    /// Each start and run time is scaled by a random factor in `1 ± jitter` (0 to 0.9).
     pub jitter: f64,
-    /// Delay before a sidecar that exited 0 runs again.
-    pub restart_delay_ms: u64,
-    /// The simulation stops here, finished or not.
+    /// The job's type: decides whether a task that exits 0 is restarted,
+    /// and the default restart policy.
+    pub job_type: JobType,
+    /// The group's `restart` block; `None` uses the job type's default.
+    pub restart: Option<RestartPolicy>,
+    /// The simulation stops here, finished or not (at most [`MAX_HORIZON_MS`]).
     pub horizon_ms: u64,
 }
 
@@ -87,44 +76,24 @@ impl Default for Settings {
         Settings {
             seed: 1,
             jitter: 0.2,
-            restart_delay_ms: 1_000,
-            horizon_ms: 120_000,
+            job_type: JobType::Service,
+            restart: None,
+            horizon_ms: 600_000,
         }
     }
-}
-
-/// What happened, and when.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SimEvent {
-    pub at_ms: u64,
-    #[serde(flatten)]
-    pub kind: SimEventKind,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
-pub enum SimEventKind {
-    /// A task's reported state changed.
-    Task {
-        task: String,
-        state: TaskState,
-        /// `admitted`, `started`, `exited`, `failed`, `killed: ...`, `restarting`.
-        why: String,
-    },
-    /// The coordinator's phase changed.
-    Phase { from: Phase, to: Phase },
-    /// A gate opened or closed.
-    Gate { stage: Stage, open: bool },
 }
 
 /// Where a task runner is.
 enum Runner {
     /// Waiting on its start condition (the real future).
     Waiting(Wait),
-    /// Admitted or restarting; a `Start` action is scheduled.
+    /// Admitted; its start is scheduled.
     Starting,
     Running,
+    /// Pending between two runs: the restart delay is scheduled.
+    Delaying,
+    /// Interrupted by a kill: its death is scheduled.
+    Dying,
     Dead,
 }
 
@@ -132,9 +101,13 @@ enum Runner {
 enum Action {
     Start,
     Exit,
+    /// The restart delay is over.
+    Restart,
+    /// A killed task exits.
+    Die,
 }
 
-/// A scheduled action; `epoch` drops actions of a task that was killed since.
+/// A scheduled action; `epoch` drops actions of a task whose runner moved on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 struct Scheduled {
     at_ms: u64,
@@ -144,26 +117,46 @@ struct Scheduled {
     action: Action,
 }
 
+/// One task runner's bookkeeping.
+struct Task {
+    runner: Runner,
+    tracker: RestartTracker,
+    /// Runs started so far (picks the script's entry).
+    starts: usize,
+    epoch: u32,
+    set_up: bool,
+    /// Its last [`EVENTS_KEPT`] events.
+    events: VecDeque<(u64, TaskEvent)>,
+}
+
+/// The kill in progress: `killTasks`'s three rounds.
+struct Kill {
+    round: u8,
+    /// Tasks of this round still dying.
+    dying: Vec<usize>,
+}
+
 /// A running simulation, advanced event by event.
 pub struct Simulation {
     coordinator: Coordinator,
-    tasks: Vec<TaskSpec>,
-    stages: Vec<Stage>,
+    specs: Vec<TaskSpec>,
     behaviours: Vec<Behaviour>,
     settings: Settings,
     rng: fastrand::Rng,
     now_ms: u64,
     seq: u64,
     queue: BinaryHeap<Reverse<Scheduled>>,
-    runners: Vec<Runner>,
-    epochs: Vec<u32>,
+    tasks: Vec<Task>,
     states: Vec<TaskState>,
     events: Vec<SimEvent>,
+    kill: Option<Kill>,
+    /// The event budget ran out.
+    exhausted: bool,
 }
 
 impl Simulation {
-    /// A simulation at time 0: every task pending and reported, runners waiting.
-    /// `behaviours` must have one entry per task.
+    /// A simulation at time 0: every task received, pending and reported,
+    /// runners waiting. `behaviours` must have one entry per task.
     pub fn new(
         tasks: Vec<TaskSpec>,
         behaviours: Vec<Behaviour>,
@@ -181,29 +174,47 @@ impl Simulation {
                 "jitter must be between 0 and 0.9",
             ));
         }
-        let coordinator = Coordinator::new(tasks.clone())?;
-        let mut runners = Vec::with_capacity(tasks.len());
-        for task in &tasks {
-            runners.push(Runner::Waiting(
-                coordinator.start_condition_for_task(&task.name)?,
+        if settings.horizon_ms > MAX_HORIZON_MS {
+            return Err(Error::out_of_range(
+                "horizonMs",
+                format!("horizonMs must be at most {MAX_HORIZON_MS} (one week)"),
             ));
         }
+        let coordinator = Coordinator::new(tasks.clone())?;
+        let mut runners = Vec::with_capacity(tasks.len());
+        for (spec, behaviour) in tasks.iter().zip(&behaviours) {
+            let policy = behaviour
+                .restart
+                .or(settings.restart)
+                .unwrap_or(settings.job_type.default_restart_policy());
+            runners.push(Task {
+                runner: Runner::Waiting(coordinator.start_condition_for_task(&spec.name)?),
+                tracker: RestartTracker::new(policy, settings.job_type, spec.lifecycle.as_ref(), 0),
+                starts: 0,
+                epoch: 0,
+                set_up: false,
+                events: VecDeque::new(),
+            });
+        }
         let mut sim = Simulation {
-            stages: tasks.iter().map(TaskSpec::stage).collect(),
             states: vec![TaskState::pending(); tasks.len()],
-            epochs: vec![0; tasks.len()],
             rng: fastrand::Rng::with_seed(settings.seed),
             coordinator,
-            tasks,
+            specs: tasks,
             behaviours,
             settings,
             now_ms: 0,
             seq: 0,
             queue: BinaryHeap::new(),
-            runners,
+            tasks: runners,
             events: Vec::new(),
+            kill: None,
+            exhausted: false,
         };
-        sim.report();
+        for task in 0..sim.tasks.len() {
+            sim.emit(task, TaskEvent::Received);
+        }
+        sim.alloc_runner();
         Ok(sim)
     }
 
@@ -216,7 +227,7 @@ impl Simulation {
     }
 
     pub fn tasks(&self) -> &[TaskSpec] {
-        &self.tasks
+        &self.specs
     }
 
     /// Each task's current state, in task order.
@@ -224,9 +235,20 @@ impl Simulation {
         &self.states
     }
 
-    /// Whether task `task`'s runner is still waiting on its start condition.
+    /// Whether task `task`'s runner is waiting on its start condition.
     pub fn is_waiting(&self, task: usize) -> bool {
-        matches!(self.runners.get(task), Some(Runner::Waiting(_)))
+        matches!(
+            self.tasks.get(task).map(|t| &t.runner),
+            Some(Runner::Waiting(_))
+        )
+    }
+
+    /// Task `task`'s last [`EVENTS_KEPT`] Nomad events, oldest first, with their times.
+    pub fn task_events(&self, task: usize) -> impl Iterator<Item = &(u64, TaskEvent)> {
+        self.tasks
+            .get(task)
+            .into_iter()
+            .flat_map(|t| t.events.iter())
     }
 
     /// Everything that happened so far, in order.
@@ -234,17 +256,28 @@ impl Simulation {
         &self.events
     }
 
-    /// When the next thing happens, if anything will before the horizon.
+    /// When the next thing happens, if anything will before the horizon and
+    /// within the event budget.
     pub fn next_event_ms(&self) -> Option<u64> {
+        if self.exhausted {
+            return None;
+        }
         self.queue
             .peek()
             .map(|Reverse(s)| s.at_ms)
             .filter(|&t| t <= self.settings.horizon_ms)
     }
 
-    /// Whether nothing more will happen (everything done, blocked forever, or the horizon reached).
+    /// Whether nothing more will happen (everything done, blocked forever,
+    /// or the horizon or the event budget reached).
     pub fn is_finished(&self) -> bool {
         self.next_event_ms().is_none()
+    }
+
+    /// Whether the run was cut short: something was still due after the
+    /// horizon, or the event budget ran out.
+    pub fn was_cut_off(&self) -> bool {
+        self.exhausted || (self.is_finished() && !self.queue.is_empty())
     }
 
     /// Advances to the next event time and handles everything due then.
@@ -254,11 +287,11 @@ impl Simulation {
         if let Some(t) = self.next_event_ms() {
             self.now_ms = t;
             while let Some(Reverse(next)) = self.queue.peek().copied() {
-                if next.at_ms != t {
+                if next.at_ms != t || self.exhausted {
                     break;
                 }
                 self.queue.pop();
-                if next.epoch == self.epochs[next.task] {
+                if next.epoch == self.tasks[next.task].epoch {
                     self.act(next.task, next.action);
                 }
             }
@@ -274,7 +307,7 @@ impl Simulation {
         self.now_ms = self.now_ms.max(t_ms.min(self.settings.horizon_ms));
     }
 
-    /// Runs until nothing more happens or the horizon.
+    /// Runs until nothing more happens, the horizon, or the event budget.
     pub fn run(&mut self) {
         while !self.is_finished() {
             self.step();
@@ -289,154 +322,307 @@ impl Simulation {
     fn schedule(&mut self, task: usize, after_ms: u64, action: Action) {
         self.seq += 1;
         self.queue.push(Reverse(Scheduled {
-            at_ms: self.now_ms + after_ms,
+            at_ms: self.now_ms.saturating_add(after_ms),
             seq: self.seq,
             task,
-            epoch: self.epochs[task],
+            epoch: self.tasks[task].epoch,
             action,
         }));
     }
 
     fn act(&mut self, task: usize, action: Action) {
         match action {
-            Action::Start => {
-                self.runners[task] = Runner::Running;
-                self.set(task, TaskState::running(), "started".into());
-                if let Some(run_ms) = self.behaviours[task].run_ms {
-                    let run_ms = self.jittered(run_ms);
-                    self.schedule(task, run_ms, Action::Exit);
-                }
+            Action::Start => self.start(task),
+            Action::Exit => {
+                let run = self.behaviours[task].run(self.tasks[task].starts.saturating_sub(1));
+                let (exit_code, oom_killed) = match run.exit {
+                    Exit::Code { code } => (code, false),
+                    Exit::OomKilled { code } => (code, true),
+                    Exit::StartError { .. } => (0, false),
+                };
+                let exit = ExitResult {
+                    exit_code,
+                    signal: 0,
+                    oom_killed,
+                    err: false,
+                };
+                self.exited(task, exit);
             }
-            Action::Exit => self.exited(task),
+            Action::Restart => {
+                // The delay is over: wait on the start condition again.
+                self.tasks[task].epoch += 1;
+                match self
+                    .coordinator
+                    .start_condition_for_task(&self.specs[task].name)
+                {
+                    Ok(wait) => self.tasks[task].runner = Runner::Waiting(wait),
+                    Err(_) => self.tasks[task].runner = Runner::Dead,
+                }
+                self.admit_waiting();
+            }
+            // A killed task exits as Nomad's mock driver reports it: code 0.
+            Action::Die => {
+                self.exited(task, ExitResult::default());
+                self.died(task);
+            }
         }
     }
 
-    fn exited(&mut self, task: usize) {
-        let behaviour = self.behaviours[task];
-        let sidecar = self.stages[task].is_sidecar();
-        if sidecar && !behaviour.fails {
-            // Restarted: pending until it runs again; its gate is not waited on again.
-            self.runners[task] = Runner::Starting;
-            self.set(task, TaskState::pending(), "exited 0: restarting".into());
-            let delay = self.settings.restart_delay_ms + self.jittered(behaviour.start_ms);
-            self.schedule(task, delay, Action::Start);
+    fn start(&mut self, task: usize) {
+        let run = self.behaviours[task].run(self.tasks[task].starts);
+        self.tasks[task].starts += 1;
+        if let Exit::StartError { recoverable } = run.exit {
+            self.emit(task, TaskEvent::DriverFailure { recoverable });
+            self.tasks[task]
+                .tracker
+                .record(RestartEvent::StartError { recoverable });
+            return self.decide(task);
+        }
+        self.tasks[task].runner = Runner::Running;
+        self.set(task, Some(TaskEvent::Started), TaskState::running());
+        if let Some(run_ms) = run.run_ms {
+            let run_ms = self.jittered(run_ms);
+            self.schedule(task, run_ms, Action::Exit);
+        }
+    }
+
+    /// The task's process ended: "Terminated", then the restart tracker decides.
+    fn exited(&mut self, task: usize, exit: ExitResult) {
+        let terminated = TaskEvent::Terminated {
+            exit_code: exit.exit_code,
+            signal: exit.signal,
+            oom_killed: exit.oom_killed,
+        };
+        self.emit(task, terminated);
+        self.tasks[task].tracker.record(RestartEvent::Exited(exit));
+        self.decide(task);
+    }
+
+    /// `shouldRestart`: what the task runner does after an exit or a failed start.
+    fn decide(&mut self, task: usize) {
+        let now_ns = self.now_ms.saturating_mul(MS);
+        let rng = &mut self.rng;
+        let decision = self.tasks[task]
+            .tracker
+            .next_state(now_ns, |n| rng.u64(0..n));
+        let reason = self.tasks[task].tracker.reason().to_owned();
+        self.tasks[task].epoch += 1;
+        self.tasks[task].runner = match decision.state {
+            Some(RestartState::Restarting) => Runner::Delaying,
+            _ => Runner::Dead,
+        };
+        match decision.state {
+            Some(RestartState::Restarting) => {
+                let event = TaskEvent::Restarting {
+                    delay_ns: decision.delay,
+                    reason,
+                };
+                self.set(task, Some(event), TaskState::pending());
+                // The clock counts whole milliseconds: round the delay up.
+                let delay_ms = decision.delay.div_ceil(MS);
+                self.schedule(task, delay_ms, Action::Restart);
+            }
+            Some(RestartState::NotRestarting) => {
+                self.set(
+                    task,
+                    Some(TaskEvent::NotRestarting { reason }),
+                    TaskState::failed(),
+                );
+            }
+            Some(RestartState::Killed) => {
+                self.set(task, Some(TaskEvent::Killed), TaskState::dead());
+            }
+            // Terminated, or no decision: the run loop ends, the task is dead.
+            Some(RestartState::Terminated) | None => self.set(task, None, TaskState::dead()),
+        }
+    }
+
+    /// Records a Nomad task event without a state change.
+    fn emit(&mut self, task: usize, event: TaskEvent) {
+        let state = self.states[task];
+        self.record(task, Some(event), state);
+    }
+
+    /// Records a task's new state (and the event that came with it), then
+    /// lets the alloc runner react.
+    fn set(&mut self, task: usize, event: Option<TaskEvent>, state: TaskState) {
+        self.states[task] = state;
+        self.record(task, event, state);
+        self.alloc_runner();
+    }
+
+    fn record(&mut self, task: usize, event: Option<TaskEvent>, state: TaskState) {
+        if self.events.len() >= MAX_EVENTS {
+            self.exhausted = true;
             return;
         }
-        self.runners[task] = Runner::Dead;
-        let (state, why) = if behaviour.fails {
-            (TaskState::failed(), "exited non-zero: failed")
-        } else {
-            (TaskState::dead(), "exited 0")
-        };
-        self.set(task, state, why.into());
-        let name = self.tasks[task].name.clone();
-        if behaviour.fails {
-            self.kill_all(&format!("killed: sibling `{name}` failed"));
-        } else if behaviour.leader {
-            self.kill_all(&format!("killed: leader `{name}` died"));
-        }
-        self.kill_sidecars_if_main_done();
-    }
-
-    fn alive(&self, task: usize) -> bool {
-        !matches!(self.runners[task], Runner::Dead)
-    }
-
-    /// Kills every live non-poststop task, in Nomad's order.
-    fn kill_all(&mut self, why: &str) {
-        for task in self.kill_order() {
-            self.kill(task, why);
-        }
-    }
-
-    /// Once every main task is dead and only sidecars are alive, kills them.
-    fn kill_sidecars_if_main_done(&mut self) {
-        let mains_dead = (0..self.tasks.len())
-            .filter(|&t| self.stages[t] == Stage::Main)
-            .all(|t| !self.alive(t));
-        let only_sidecars = (0..self.tasks.len())
-            .filter(|&t| self.alive(t) && self.stages[t] != Stage::Poststop)
-            .all(|t| self.stages[t].is_sidecar());
-        if mains_dead && only_sidecars {
-            for task in self.kill_order() {
-                self.kill(task, "killed: main tasks are done");
+        if let Some(event) = &event {
+            let kept = &mut self.tasks[task].events;
+            if kept.len() == EVENTS_KEPT {
+                kept.pop_front();
             }
+            kept.push_back((self.now_ms, event.clone()));
         }
-    }
-
-    /// Live non-poststop tasks in kill order: leader, other non-sidecars, sidecars.
-    fn kill_order(&self) -> Vec<usize> {
-        let rank = |t: usize| {
-            if self.behaviours[t].leader {
-                0
-            } else if self.stages[t].is_sidecar() {
-                2
-            } else {
-                1
-            }
-        };
-        let mut order: Vec<usize> = (0..self.tasks.len())
-            .filter(|&t| self.alive(t) && self.stages[t] != Stage::Poststop)
-            .collect();
-        order.sort_by_key(|&t| (rank(t), t));
-        order
-    }
-
-    fn kill(&mut self, task: usize, why: &str) {
-        self.epochs[task] += 1;
-        self.runners[task] = Runner::Dead;
-        self.set(task, TaskState::dead(), why.to_owned());
-    }
-
-    /// Records a task's new state and reports every state to the coordinator.
-    fn set(&mut self, task: usize, state: TaskState, why: String) {
-        self.states[task] = state;
         self.events.push(SimEvent {
             at_ms: self.now_ms,
-            kind: SimEventKind::Task {
-                task: self.tasks[task].name.clone(),
-                state,
-                why,
-            },
+            kind: SimEventKind::Task { task, event, state },
         });
+    }
+
+    fn is_poststop(&self, task: usize) -> bool {
+        self.specs[task]
+            .lifecycle
+            .is_some_and(|l| l.hook == Hook::Poststop)
+    }
+
+    /// Nomad's `IsSidecarTask` reads the flag as written, whatever the hook.
+    fn is_sidecar(&self, task: usize) -> bool {
+        self.specs[task].lifecycle.is_some_and(|l| l.sidecar)
+    }
+
+    /// `handleTaskStateUpdates`: after any state change, unless a kill is in
+    /// progress (the alloc runner is busy in `killTasks` then).
+    fn alloc_runner(&mut self) {
+        if self.kill.is_some() {
+            return;
+        }
+        let n = self.specs.len();
+        let mut kill_event = None;
+        let mut live = Vec::new();
+        for task in (0..n).filter(|&t| !self.is_poststop(t)) {
+            let state = self.states[task];
+            if state.state != Status::Dead {
+                live.push(task);
+            } else if state.failed {
+                // The first failed task names the cause, unless a leader died.
+                kill_event.get_or_insert(TaskEvent::SiblingFailed { task });
+            } else if self.behaviours[task].leader {
+                kill_event = Some(TaskEvent::LeaderDead);
+            }
+        }
+        if !live.is_empty() {
+            let has_sidecars = (0..n).any(|t| self.is_sidecar(t));
+            let only_sidecars = live.iter().all(|&t| self.is_sidecar(t));
+            if kill_event.is_none() && has_sidecars && only_sidecars {
+                kill_event = Some(TaskEvent::MainDead);
+            }
+            if let Some(event) = kill_event {
+                for &task in &live {
+                    self.emit(task, event.clone());
+                }
+                self.kill = Some(Kill {
+                    round: 0,
+                    dying: Vec::new(),
+                });
+                return self.next_kill_round();
+            }
+        }
         self.report();
     }
 
-    /// The alloc runner's report: every task's state. Then task runners
-    /// whose wait was admitted start.
+    /// Starts the next round of `killTasks` whose tasks need time to die;
+    /// once the last round is over, reports to the coordinator.
+    fn next_kill_round(&mut self) {
+        while let Some(Kill { round, .. }) = self.kill {
+            if round == 3 {
+                self.kill = None;
+                // The alloc runner looks again, then the coordinator hears the states.
+                return self.alloc_runner();
+            }
+            let members: Vec<usize> = (0..self.specs.len())
+                .filter(|&t| !self.is_poststop(t))
+                .filter(|&t| match round {
+                    0 => self.behaviours[t].leader,
+                    1 => !self.behaviours[t].leader && !self.is_sidecar(t),
+                    _ => !self.behaviours[t].leader && self.is_sidecar(t),
+                })
+                .collect();
+            let dying: Vec<usize> = members.into_iter().filter(|&t| self.interrupt(t)).collect();
+            let kill = self.kill.as_mut().expect("a kill is in progress");
+            kill.round += 1;
+            if !dying.is_empty() {
+                kill.dying = dying;
+                return;
+            }
+        }
+    }
+
+    /// `TaskRunner.Kill`: returns whether the task needs time to die.
+    fn interrupt(&mut self, task: usize) -> bool {
+        if matches!(self.tasks[task].runner, Runner::Dead) {
+            return false;
+        }
+        let timeout = self.behaviours[task].kill_timeout();
+        self.emit(
+            task,
+            TaskEvent::Killing {
+                kill_timeout_ms: timeout,
+            },
+        );
+        self.tasks[task].epoch += 1;
+        if matches!(self.tasks[task].runner, Runner::Running | Runner::Dying) {
+            self.tasks[task].runner = Runner::Dying;
+            self.tasks[task].tracker.record(RestartEvent::Killed);
+            let after = self.behaviours[task].time_to_die_ms();
+            self.schedule(task, after, Action::Die);
+            return true;
+        }
+        // Not running (waiting, starting, between restarts): the run loop ends.
+        self.tasks[task].runner = Runner::Dead;
+        self.states[task] = TaskState::dead();
+        self.record(task, None, TaskState::dead());
+        false
+    }
+
+    /// The coordinator hears every state; runners it admits start, and a
+    /// killed task that died may end a kill round.
     fn report(&mut self) {
         let update = self
             .coordinator
             .task_state_updated_by_index(self.states.iter().copied().enumerate());
         if let Ok(Some(t)) = update {
-            self.events.push(SimEvent {
-                at_ms: self.now_ms,
-                kind: SimEventKind::Phase {
-                    from: t.from,
-                    to: t.to,
-                },
-            });
-            for (stages, open) in [(t.closed, false), (t.opened, true)] {
-                for stage in stages.iter() {
-                    self.events.push(SimEvent {
-                        at_ms: self.now_ms,
-                        kind: SimEventKind::Gate { stage, open },
-                    });
-                }
+            if self.events.len() < MAX_EVENTS {
+                self.events.push(SimEvent {
+                    at_ms: self.now_ms,
+                    kind: SimEventKind::Phase(t),
+                });
+            } else {
+                self.exhausted = true;
             }
         }
-        for task in 0..self.runners.len() {
-            let Runner::Waiting(wait) = &mut self.runners[task] else {
+        self.admit_waiting();
+    }
+
+    /// Runners whose wait was admitted are set up and start after their start time.
+    fn admit_waiting(&mut self) {
+        for task in 0..self.tasks.len() {
+            let Runner::Waiting(wait) = &mut self.tasks[task].runner else {
                 continue;
             };
             match wait.now() {
                 Some(Ok(())) => {
-                    self.runners[task] = Runner::Starting;
-                    let start_ms = self.jittered(self.behaviours[task].start_ms);
+                    self.tasks[task].runner = Runner::Starting;
+                    if !std::mem::replace(&mut self.tasks[task].set_up, true) {
+                        self.emit(task, TaskEvent::TaskSetup);
+                    }
+                    let run = self.behaviours[task].run(self.tasks[task].starts);
+                    let start_ms = self.jittered(run.start_ms);
                     self.schedule(task, start_ms, Action::Start);
                 }
-                Some(Err(_)) => self.runners[task] = Runner::Dead,
+                Some(Err(_)) => self.tasks[task].runner = Runner::Dead,
                 None => {}
+            }
+        }
+    }
+}
+
+impl Simulation {
+    /// A killed task's death, as a kill round waits for it.
+    fn died(&mut self, task: usize) {
+        if let Some(kill) = &mut self.kill {
+            kill.dying.retain(|&t| t != task);
+            if kill.dying.is_empty() {
+                self.next_kill_round();
             }
         }
     }
@@ -454,203 +640,4 @@ pub fn simulate(
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::model::Status;
-
-    /// Whether `state` says the task has run: for tests and timelines.
-    fn has_run(events: &[SimEvent], task: &str) -> bool {
-        events.iter().any(|e| {
-        matches!(&e.kind, SimEventKind::Task { task: t, state, .. } if t == task && state.state == Status::Running)
-    })
-    }
-
-    fn run(tasks: &[(TaskSpec, Behaviour)]) -> (Vec<SimEvent>, Simulation) {
-        let settings = Settings {
-            jitter: 0.0,
-            horizon_ms: 60_000,
-            ..Settings::default()
-        };
-        let mut sim = Simulation::new(
-            tasks.iter().map(|(t, _)| t.clone()).collect(),
-            tasks.iter().map(|(_, b)| *b).collect(),
-            settings,
-        )
-        .unwrap();
-        sim.run();
-        (sim.events.clone(), sim)
-    }
-
-    fn first(events: &[SimEvent], task: &str, why: &str) -> Option<u64> {
-        events.iter().find_map(|e| match &e.kind {
-            SimEventKind::Task {
-                task: t, why: w, ..
-            } if t == task && w.starts_with(why) => Some(e.at_ms),
-            _ => None,
-        })
-    }
-
-    fn b(start_ms: u64, run_ms: Option<u64>, fails: bool) -> Behaviour {
-        Behaviour {
-            start_ms,
-            run_ms,
-            fails,
-            leader: false,
-        }
-    }
-
-    #[test]
-    fn a_failed_prestart_task_blocks_main_forever() {
-        let (events, sim) = run(&[
-            (TaskSpec::prestart("migrate"), b(100, Some(500), true)),
-            (TaskSpec::main("web"), b(100, Some(1_000), false)),
-        ]);
-        assert!(!has_run(&events, "web"), "{events:#?}");
-        assert_eq!(first(&events, "web", "killed"), Some(600));
-        assert_eq!(sim.coordinator().phase(), Phase::Poststop);
-        assert_eq!(sim.states()[1], TaskState::dead());
-    }
-
-    #[test]
-    fn a_failing_main_task_kills_the_sidecars() {
-        let (events, _) = run(&[
-            (TaskSpec::prestart_sidecar("proxy"), b(100, None, false)),
-            (TaskSpec::main("web"), b(100, Some(1_000), true)),
-            (TaskSpec::poststart_sidecar("logs"), b(100, None, false)),
-        ]);
-        let failed = first(&events, "web", "exited non-zero").unwrap();
-        assert_eq!(
-            first(&events, "proxy", "killed: sibling `web` failed"),
-            Some(failed)
-        );
-        assert_eq!(
-            first(&events, "logs", "killed: sibling `web` failed"),
-            Some(failed)
-        );
-    }
-
-    #[test]
-    fn the_leader_dying_kills_everyone_else_in_order() {
-        let leader = Behaviour {
-            leader: true,
-            ..b(100, Some(1_000), false)
-        };
-        let (events, _) = run(&[
-            (TaskSpec::prestart_sidecar("proxy"), b(100, None, false)),
-            (TaskSpec::main("worker"), b(100, None, false)),
-            (TaskSpec::main("web"), leader),
-        ]);
-        let order: Vec<&str> = events
-            .iter()
-            .filter_map(|e| match &e.kind {
-                SimEventKind::Task { task, why, .. } if why.starts_with("killed") => {
-                    Some(task.as_str())
-                }
-                _ => None,
-            })
-            .collect();
-        assert_eq!(
-            order,
-            ["worker", "proxy"],
-            "non-sidecars first, then sidecars"
-        );
-        assert!(first(&events, "worker", "killed: leader `web` died").is_some());
-    }
-
-    #[test]
-    fn poststop_runs_last() {
-        let (events, sim) = run(&[
-            (TaskSpec::prestart("init"), b(100, Some(300), false)),
-            (TaskSpec::prestart_sidecar("proxy"), b(100, None, false)),
-            (TaskSpec::main("web"), b(100, Some(2_000), false)),
-            (TaskSpec::poststop("cleanup"), b(100, Some(500), false)),
-        ]);
-        let cleanup_started = first(&events, "cleanup", "started").unwrap();
-        let last_other_death = events
-            .iter()
-            .filter_map(|e| match &e.kind {
-                SimEventKind::Task { task, state, .. }
-                    if task != "cleanup" && state.state == Status::Dead =>
-                {
-                    Some(e.at_ms)
-                }
-                _ => None,
-            })
-            .max()
-            .unwrap();
-        assert!(cleanup_started > last_other_death);
-        assert!(first(&events, "proxy", "killed: main tasks are done").is_some());
-        assert!(sim.states().iter().all(|s| s.state == Status::Dead));
-        assert!(sim.is_finished());
-    }
-
-    #[test]
-    fn a_restarted_prestart_sidecar_keeps_main_running() {
-        let (events, sim) = run(&[
-            (
-                TaskSpec::prestart_sidecar("proxy"),
-                b(100, Some(1_000), false),
-            ),
-            (TaskSpec::main("web"), b(100, Some(10_000), false)),
-        ]);
-        let restarts = events
-            .iter()
-            .filter(|e| matches!(&e.kind, SimEventKind::Task { task, why, .. } if task == "proxy" && why.contains("restarting")))
-            .count();
-        assert!(restarts >= 5, "{restarts} restarts");
-        let web_started = first(&events, "web", "started").unwrap();
-        let web_exited = first(&events, "web", "exited 0").unwrap();
-        assert_eq!(
-            web_exited - web_started,
-            10_000,
-            "web ran its course, never killed"
-        );
-        assert!(!events.iter().any(|e| matches!(&e.kind, SimEventKind::Phase { to: Phase::Prestart, from } if *from != Phase::Init)));
-        assert_eq!(sim.coordinator().phase(), Phase::Poststop);
-    }
-
-    #[test]
-    fn the_same_seed_gives_the_same_run() {
-        let tasks = vec![
-            TaskSpec::prestart("init"),
-            TaskSpec::main("web"),
-            TaskSpec::poststop("bye"),
-        ];
-        let behaviours: Vec<Behaviour> = tasks
-            .iter()
-            .map(|t| Behaviour::typical(t.stage()))
-            .collect();
-        let settings = |seed| Settings {
-            seed,
-            ..Settings::default()
-        };
-        let a = simulate(tasks.clone(), behaviours.clone(), settings(7)).unwrap();
-        let b = simulate(tasks.clone(), behaviours.clone(), settings(7)).unwrap();
-        let c = simulate(tasks, behaviours, settings(8)).unwrap();
-        assert_eq!(a, b);
-        assert_ne!(a, c, "jitter depends on the seed");
-    }
-
-    #[test]
-    fn step_and_run_until_advance_the_clock() {
-        let tasks = vec![TaskSpec::prestart("init"), TaskSpec::main("web")];
-        let behaviours = vec![b(100, Some(200), false), b(100, Some(300), false)];
-        let settings = Settings {
-            jitter: 0.0,
-            ..Settings::default()
-        };
-        let mut sim = Simulation::new(tasks, behaviours, settings).unwrap();
-        assert_eq!(sim.next_event_ms(), Some(100));
-        assert!(sim.step() > 0);
-        assert_eq!(sim.now_ms(), 100);
-        sim.run_until(350);
-        assert_eq!(sim.now_ms(), 350);
-        assert_eq!(sim.coordinator().phase(), Phase::Main);
-        sim.run();
-        assert!(sim.is_finished());
-        let err = Simulation::new(vec![TaskSpec::main("a")], vec![], Settings::default())
-            .err()
-            .unwrap();
-        assert!(err.to_string().contains("0 behaviours for 1 tasks"));
-    }
-}
+mod tests;
