@@ -39,6 +39,10 @@ pub enum TaskEvent {
     NotRestarting {
         reason: String,
     },
+    /// A restart was asked for (by a user, here); the message is the reason.
+    RestartSignaled {
+        reason: String,
+    },
     /// The task was sent an interrupt; it is force-killed after the timeout.
     Killing {
         kill_timeout_ms: u64,
@@ -65,6 +69,7 @@ impl TaskEvent {
             TaskEvent::Terminated { .. } => "Terminated",
             TaskEvent::Restarting { .. } => "Restarting",
             TaskEvent::NotRestarting { .. } => "Not Restarting",
+            TaskEvent::RestartSignaled { .. } => "Restart Signaled",
             TaskEvent::Killing { .. } => "Killing",
             TaskEvent::Killed => "Killed",
             TaskEvent::SiblingFailed { .. } => "Sibling Task Failed",
@@ -102,6 +107,7 @@ impl TaskEvent {
                 }
             }
             TaskEvent::NotRestarting { reason } => reason.clone(),
+            TaskEvent::RestartSignaled { reason } => reason.clone(),
             TaskEvent::Killing { kill_timeout_ms } => format!(
                 "Sent interrupt. Waiting {} before force killing",
                 go_duration(kill_timeout_ms.saturating_mul(MS))

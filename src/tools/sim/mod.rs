@@ -45,7 +45,7 @@ pub use script::{Behaviour, Exit, Run};
 use crate::error::Error;
 use crate::gate::Wait;
 use crate::model::{Hook, Status, TaskSpec, TaskState};
-use crate::Coordinator;
+use crate::{Coordinator, Transition};
 
 /// The longest a simulation may look ahead: one week.
 pub const MAX_HORIZON_MS: u64 = 7 * 24 * 3_600_000;
@@ -83,6 +83,36 @@ impl Default for Settings {
     }
 }
 
+/// Something done to the allocation from outside, at a chosen time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", tag = "kind")]
+pub enum Outside {
+    /// `nomad alloc stop`: every task but poststop is killed (leader first,
+    /// as `killTasks` does); poststop tasks then run.
+    StopAlloc,
+    /// `nomad alloc restart`: running tasks are killed and restarted at once,
+    /// outside their restart policy; pending and dead tasks are left alone.
+    RestartRunning,
+    /// `nomad alloc restart -all-tasks`: the coordinator goes back to init
+    /// and every task runs again in lifecycle order, dead one-shot tasks too
+    /// (not a poststop task, which never runs twice).
+    RestartAll,
+    /// `nomad alloc restart <task>`: that task, if it is running.
+    RestartTask { task: usize },
+    /// The task is killed (it never restarts, and is not failed).
+    KillTask { task: usize },
+    /// The Nomad client restarts: task runners come back (running tasks keep
+    /// running; pending ones wait on their start condition again, losing any
+    /// restart delay), with new restart trackers, and the coordinator is
+    /// rebuilt with `restore`.
+    ClientRestart,
+}
+
+/// The reasons Nomad's client gives user-requested restarts (`client.go`).
+const RESTART_RUNNING: &str = "User requested running tasks to restart";
+const RESTART_ALL: &str = "User requested all tasks to restart";
+const RESTART_TASK: &str = "User requested task to restart";
+
 /// Where a task runner is.
 enum Runner {
     /// Waiting on its start condition (the real future).
@@ -105,6 +135,8 @@ enum Action {
     Restart,
     /// A killed task exits.
     Die,
+    /// An outside action, by its position in the schedule (`task` unused).
+    Outside(usize),
 }
 
 /// A scheduled action; `epoch` drops actions of a task whose runner moved on.
@@ -125,6 +157,11 @@ struct Task {
     starts: usize,
     epoch: u32,
     set_up: bool,
+    /// "Restarting" events so far (Nomad's `TaskState.Restarts`).
+    restarts: u32,
+    /// Its run loop has returned: a dead task that can never run again (a
+    /// poststop task once dead; every task once the whole alloc is dead).
+    run_complete: bool,
     /// Its last [`EVENTS_KEPT`] events.
     events: VecDeque<(u64, TaskEvent)>,
 }
@@ -152,6 +189,8 @@ pub struct Simulation {
     kill: Option<Kill>,
     /// The event budget ran out.
     exhausted: bool,
+    /// Outside actions to take, by time.
+    schedule: Vec<(u64, Outside)>,
 }
 
 impl Simulation {
@@ -193,6 +232,8 @@ impl Simulation {
                 starts: 0,
                 epoch: 0,
                 set_up: false,
+                restarts: 0,
+                run_complete: false,
                 events: VecDeque::new(),
             });
         }
@@ -210,6 +251,7 @@ impl Simulation {
             events: Vec::new(),
             kill: None,
             exhausted: false,
+            schedule: Vec::new(),
         };
         for task in 0..sim.tasks.len() {
             sim.emit(task, TaskEvent::Received);
@@ -249,6 +291,11 @@ impl Simulation {
             .get(task)
             .into_iter()
             .flat_map(|t| t.events.iter())
+    }
+
+    /// How often task `task` was restarted (Nomad's `TaskState.Restarts`).
+    pub fn restarts(&self, task: usize) -> u32 {
+        self.tasks.get(task).map_or(0, |t| t.restarts)
     }
 
     /// Everything that happened so far, in order.
@@ -291,7 +338,10 @@ impl Simulation {
                     break;
                 }
                 self.queue.pop();
-                if next.epoch == self.tasks[next.task].epoch {
+                if let Action::Outside(k) = next.action {
+                    let (_, outside) = self.schedule[k];
+                    self.outside(outside);
+                } else if next.epoch == self.tasks[next.task].epoch {
                     self.act(next.task, next.action);
                 }
             }
@@ -312,6 +362,175 @@ impl Simulation {
         while !self.is_finished() {
             self.step();
         }
+    }
+
+    /// Schedules `action` at `at_ms` (now if that has passed).
+    pub fn schedule_outside(&mut self, at_ms: u64, action: Outside) -> Result<(), Error> {
+        self.check_outside(action)?;
+        self.schedule.push((at_ms, action));
+        let k = self.schedule.len() - 1;
+        self.seq += 1;
+        self.queue.push(Reverse(Scheduled {
+            at_ms: at_ms.max(self.now_ms),
+            seq: self.seq,
+            task: 0,
+            epoch: 0,
+            action: Action::Outside(k),
+        }));
+        Ok(())
+    }
+
+    /// Takes `action` now. Returns whether it did anything (restarting a task
+    /// that is not running, say, does nothing, as in Nomad).
+    pub fn act_now(&mut self, action: Outside) -> Result<bool, Error> {
+        self.check_outside(action)?;
+        let before = self.events.len();
+        self.outside(action);
+        Ok(self.events.len() != before)
+    }
+
+    fn check_outside(&self, action: Outside) -> Result<(), Error> {
+        match action {
+            Outside::RestartTask { task } | Outside::KillTask { task }
+                if task >= self.specs.len() =>
+            {
+                Err(Error::TaskIndexOutOfRange {
+                    index: task,
+                    tasks: self.specs.len(),
+                })
+            }
+            _ => Ok(()),
+        }
+    }
+
+    fn outside(&mut self, action: Outside) {
+        // While the alloc runner is busy killing, it takes no other order.
+        if self.kill.is_some() {
+            return;
+        }
+        match action {
+            Outside::StopAlloc => {
+                if (0..self.specs.len())
+                    .any(|t| !self.is_poststop(t) && !matches!(self.tasks[t].runner, Runner::Dead))
+                {
+                    self.kill = Some(Kill {
+                        round: 0,
+                        dying: Vec::new(),
+                    });
+                    self.next_kill_round();
+                }
+            }
+            Outside::RestartRunning => {
+                for task in 0..self.specs.len() {
+                    self.restart_running(task, RESTART_RUNNING);
+                }
+            }
+            Outside::RestartTask { task } => self.restart_running(task, RESTART_TASK),
+            Outside::RestartAll => self.restart_all(),
+            Outside::KillTask { task } => {
+                if self.interrupt(task) {
+                    // It dies later; the alloc runner looks then.
+                } else {
+                    self.alloc_runner();
+                }
+            }
+            Outside::ClientRestart => self.client_restart(),
+        }
+    }
+
+    /// `TaskRunner.Restart`: a running task is killed and restarted at once,
+    /// uncounted by its policy; any other task is left alone.
+    fn restart_running(&mut self, task: usize, reason: &str) {
+        if self.states[task].state != Status::Running
+            || !matches!(self.tasks[task].runner, Runner::Running)
+        {
+            return;
+        }
+        self.emit(
+            task,
+            TaskEvent::RestartSignaled {
+                reason: reason.to_owned(),
+            },
+        );
+        self.tasks[task]
+            .tracker
+            .record(RestartEvent::RestartTriggered { failure: false });
+        self.tasks[task].epoch += 1;
+        self.tasks[task].runner = Runner::Dying;
+        let after = self.behaviours[task].time_to_die_ms();
+        self.schedule(task, after, Action::Die);
+    }
+
+    /// `RestartAll`: the coordinator restarts, then every task runner is
+    /// force-restarted: running ones as by `Restart`, dead ones whose run loop
+    /// still waits (not poststop, alloc not over) run again; pending ones wait.
+    fn restart_all(&mut self) {
+        if (0..self.specs.len()).all(|t| {
+            self.tasks[t].run_complete
+                || self.is_poststop(t) && matches!(self.tasks[t].runner, Runner::Dead)
+        }) {
+            return; // the alloc is over: nothing to restart
+        }
+        if let Some(t) = self.coordinator.restart() {
+            self.push_phase(t);
+        }
+        for task in 0..self.specs.len() {
+            if matches!(self.tasks[task].runner, Runner::Running) {
+                self.restart_running(task, RESTART_ALL);
+            } else if matches!(self.tasks[task].runner, Runner::Dead)
+                && !self.tasks[task].run_complete
+            {
+                self.emit(
+                    task,
+                    TaskEvent::RestartSignaled {
+                        reason: RESTART_ALL.to_owned(),
+                    },
+                );
+                self.tasks[task]
+                    .tracker
+                    .record(RestartEvent::RestartTriggered { failure: false });
+                // `shouldRestart` from the alloc-restart wait: always restarts.
+                self.decide(task);
+            }
+        }
+        self.alloc_runner();
+    }
+
+    /// The client comes back: new trackers, a coordinator rebuilt by `restore`.
+    fn client_restart(&mut self) {
+        let Ok(coordinator) = Coordinator::new(self.specs.clone()) else {
+            return;
+        };
+        self.coordinator.shutdown();
+        self.coordinator = coordinator;
+        let now_ns = self.now_ms.saturating_mul(MS);
+        for task in 0..self.specs.len() {
+            let policy = *self.tasks[task].tracker.policy();
+            let lifecycle = self.specs[task].lifecycle;
+            let t = &mut self.tasks[task];
+            t.tracker =
+                RestartTracker::new(policy, self.settings.job_type, lifecycle.as_ref(), now_ns);
+            if matches!(
+                t.runner,
+                Runner::Waiting(_) | Runner::Starting | Runner::Delaying
+            ) {
+                t.epoch += 1;
+                match self
+                    .coordinator
+                    .start_condition_for_task(&self.specs[task].name)
+                {
+                    Ok(wait) => t.runner = Runner::Waiting(wait),
+                    Err(_) => t.runner = Runner::Dead,
+                }
+            }
+        }
+        let restored = self
+            .coordinator
+            .restore_by_index(self.states.iter().copied().enumerate());
+        if let Ok(Some(t)) = restored {
+            self.push_phase(t);
+        }
+        self.admit_waiting();
     }
 
     fn jittered(&mut self, ms: u64) -> u64 {
@@ -365,6 +584,7 @@ impl Simulation {
                 self.exited(task, ExitResult::default());
                 self.died(task);
             }
+            Action::Outside(_) => {}
         }
     }
 
@@ -413,6 +633,7 @@ impl Simulation {
         };
         match decision.state {
             Some(RestartState::Restarting) => {
+                self.tasks[task].restarts += 1;
                 let event = TaskEvent::Restarting {
                     delay_ns: decision.delay,
                     reason,
@@ -434,6 +655,10 @@ impl Simulation {
             }
             // Terminated, or no decision: the run loop ends, the task is dead.
             Some(RestartState::Terminated) | None => self.set(task, None, TaskState::dead()),
+        }
+        // A poststop task never waits for an alloc restart: its run is over.
+        if self.is_poststop(task) && matches!(self.tasks[task].runner, Runner::Dead) {
+            self.tasks[task].run_complete = true;
         }
     }
 
@@ -500,7 +725,15 @@ impl Simulation {
                 kill_event = Some(TaskEvent::LeaderDead);
             }
         }
-        if !live.is_empty() {
+        if live.is_empty() {
+            // No live runner left: the alloc runner ends every task's run
+            // loop, so nothing can be restarted any more.
+            for task in 0..n {
+                if !self.is_poststop(task) {
+                    self.tasks[task].run_complete = true;
+                }
+            }
+        } else {
             let has_sidecars = (0..n).any(|t| self.is_sidecar(t));
             let only_sidecars = live.iter().all(|&t| self.is_sidecar(t));
             if kill_event.is_none() && has_sidecars && only_sidecars {
@@ -581,16 +814,20 @@ impl Simulation {
             .coordinator
             .task_state_updated_by_index(self.states.iter().copied().enumerate());
         if let Ok(Some(t)) = update {
-            if self.events.len() < MAX_EVENTS {
-                self.events.push(SimEvent {
-                    at_ms: self.now_ms,
-                    kind: SimEventKind::Phase(t),
-                });
-            } else {
-                self.exhausted = true;
-            }
+            self.push_phase(t);
         }
         self.admit_waiting();
+    }
+
+    fn push_phase(&mut self, transition: Transition) {
+        if self.events.len() < MAX_EVENTS {
+            self.events.push(SimEvent {
+                at_ms: self.now_ms,
+                kind: SimEventKind::Phase(transition),
+            });
+        } else {
+            self.exhausted = true;
+        }
     }
 
     /// Runners whose wait was admitted are set up and start after their start time.

@@ -532,3 +532,207 @@ fn step_and_run_until_advance_the_clock() {
         .unwrap();
     assert!(err.to_string().contains("0 behaviours for 1 tasks"));
 }
+
+/// The group of Nomad's `TestAllocRunner_Lifecycle_Restart`, with its policy
+/// (1 attempt in 10 min, 1 ns delay).
+fn lifecycle_group(job: JobType, leader_main: bool) -> Simulation {
+    let mut main = b(0, Some(100 * SEC), false);
+    main.leader = leader_main;
+    let tasks = vec![
+        (TaskSpec::main("main"), main),
+        (
+            TaskSpec::prestart("prestart-oneshot"),
+            b(0, Some(SEC), false),
+        ),
+        (
+            TaskSpec::prestart_sidecar("prestart-sidecar"),
+            b(0, Some(100 * SEC), false),
+        ),
+        (
+            TaskSpec::poststart("poststart-oneshot"),
+            b(0, Some(SEC), false),
+        ),
+        (
+            TaskSpec::poststart_sidecar("poststart-sidecar"),
+            b(0, Some(100 * SEC), false),
+        ),
+        (TaskSpec::poststop("poststop"), b(0, Some(SEC), false)),
+    ];
+    let policy = RestartPolicy {
+        attempts: 1,
+        interval: 600 * SEC * MS,
+        delay: 1,
+        mode: RestartMode::Fail,
+    };
+    Simulation::new(
+        tasks.iter().map(|(t, _)| t.clone()).collect(),
+        tasks.into_iter().map(|(_, b)| b).collect(),
+        Settings {
+            restart: Some(policy),
+            ..settings(job)
+        },
+    )
+    .unwrap()
+}
+
+/// Each task's state and restart count, as the Nomad test compares them.
+fn after(sim: &Simulation) -> Vec<(&str, Status, u32)> {
+    sim.tasks()
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.name.as_str(), sim.states()[i].state, sim.restarts(i)))
+        .collect()
+}
+
+#[test]
+fn nomad_lifecycle_restart_entire_allocation() {
+    for (job, leader) in [
+        (JobType::Service, false),
+        (JobType::Batch, false),
+        (JobType::Service, true),
+    ] {
+        let mut sim = lifecycle_group(job, leader);
+        sim.run_until(5 * SEC);
+        assert!(sim.act_now(Outside::RestartAll).unwrap());
+        sim.run_until(20 * SEC);
+        use Status::*;
+        assert_eq!(
+            after(&sim),
+            [
+                ("main", Running, 1),
+                ("prestart-oneshot", Dead, 1),
+                ("prestart-sidecar", Running, 1),
+                ("poststart-oneshot", Dead, 1),
+                ("poststart-sidecar", Running, 1),
+                ("poststop", Pending, 0),
+            ],
+            "{job} (leader: {leader})"
+        );
+        let signaled = sim
+            .task_events(1)
+            .find(|(_, e)| e.type_name() == "Restart Signaled")
+            .unwrap();
+        assert_eq!(
+            signaled.1.message(&[""; 0]),
+            "User requested all tasks to restart"
+        );
+        // The coordinator went back to init and through the phases again.
+        let phases: Vec<Phase> = sim
+            .events()
+            .iter()
+            .filter_map(|e| match &e.kind {
+                SimEventKind::Phase(t) => Some(t.to),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            phases.iter().filter(|&&p| p == Phase::Prestart).count(),
+            2,
+            "{phases:?}"
+        );
+    }
+}
+
+#[test]
+fn nomad_lifecycle_restart_only_running_tasks() {
+    for job in [JobType::Service, JobType::Batch] {
+        let mut sim = lifecycle_group(job, false);
+        sim.run_until(5 * SEC);
+        assert!(sim.act_now(Outside::RestartRunning).unwrap());
+        sim.run_until(20 * SEC);
+        use Status::*;
+        assert_eq!(
+            after(&sim),
+            [
+                ("main", Running, 1),
+                ("prestart-oneshot", Dead, 0),
+                ("prestart-sidecar", Running, 1),
+                ("poststart-oneshot", Dead, 0),
+                ("poststart-sidecar", Running, 1),
+                ("poststop", Pending, 0),
+            ],
+            "{job}"
+        );
+        // Outside the policy: the restart is immediate and uncounted.
+        let (_, restarting) = sim
+            .task_events(0)
+            .find(|(_, e)| e.type_name() == "Restarting")
+            .unwrap();
+        assert_eq!(restarting.message(&[""; 0]), "Task restarting in 0s");
+    }
+}
+
+#[test]
+fn restarting_a_task_that_is_not_running_does_nothing() {
+    let mut sim = lifecycle_group(JobType::Service, false);
+    sim.run_until(5 * SEC);
+    assert!(
+        !sim.act_now(Outside::RestartTask { task: 1 }).unwrap(),
+        "prestart-oneshot is dead"
+    );
+    assert!(
+        !sim.act_now(Outside::RestartTask { task: 5 }).unwrap(),
+        "poststop is pending"
+    );
+    assert!(sim.act_now(Outside::RestartTask { task: 0 }).unwrap());
+    assert!(sim.act_now(Outside::RestartTask { task: 9 }).is_err());
+}
+
+#[test]
+fn stopping_the_alloc_kills_every_task_in_order_then_runs_poststop() {
+    let mut sim = lifecycle_group(JobType::Service, true);
+    sim.schedule_outside(5 * SEC, Outside::StopAlloc).unwrap();
+    sim.run();
+    let killing: Vec<&str> = sim
+        .events()
+        .iter()
+        .filter_map(|e| match &e.kind {
+            SimEventKind::Task {
+                task,
+                event: Some(TaskEvent::Killing { .. }),
+                ..
+            } => Some(sim.tasks()[*task].name.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        killing,
+        ["main", "prestart-sidecar", "poststart-sidecar"],
+        "leader, then the sidecars; dead tasks get none"
+    );
+    assert_eq!(state(&sim, "poststop"), TaskState::dead());
+    assert!(first(&sim, "poststop", "Started").unwrap() >= 5 * SEC);
+    assert!(
+        sim.states().iter().all(|s| !s.failed),
+        "kills are not failures"
+    );
+}
+
+#[test]
+fn killing_the_leader_kills_the_group() {
+    let mut sim = lifecycle_group(JobType::Service, true);
+    sim.schedule_outside(5 * SEC, Outside::KillTask { task: 0 })
+        .unwrap();
+    sim.run();
+    assert!(types(&sim, "prestart-sidecar").contains(&"Leader Task Dead"));
+    assert_eq!(state(&sim, "main"), TaskState::dead());
+    assert_eq!(sim.coordinator().phase(), Phase::Poststop);
+}
+
+#[test]
+fn a_client_restart_restores_the_coordinator_and_keeps_running_tasks() {
+    let mut sim = lifecycle_group(JobType::Service, false);
+    sim.run_until(5 * SEC);
+    let phase = sim.coordinator().phase();
+    let started_before = count(&sim, "main", "Started");
+    sim.act_now(Outside::ClientRestart).unwrap();
+    assert_eq!(sim.coordinator().phase(), phase, "restore skips init");
+    sim.run_until(20 * SEC);
+    assert_eq!(
+        count(&sim, "main", "Started"),
+        started_before,
+        "running tasks keep running"
+    );
+    assert_eq!(state(&sim, "main"), TaskState::running());
+    assert_eq!(state(&sim, "poststop"), TaskState::pending());
+}
