@@ -85,7 +85,10 @@ fn outside(tasks: usize) -> impl Strategy<Value = (u64, Outside)> {
     (0u64..60_000, action)
 }
 
-fn scenario() -> impl Strategy<Value = (Vec<(Stage, Behaviour)>, Settings, Vec<(u64, Outside)>)> {
+/// Tasks (stage and behaviour), settings, and outside actions by time.
+type Scenario = (Vec<(Stage, Behaviour)>, Settings, Vec<(u64, Outside)>);
+
+fn scenario() -> impl Strategy<Value = Scenario> {
     prop::collection::vec((stage(), behaviour()), 1..6).prop_flat_map(|tasks| {
         let n = tasks.len();
         let settings = (
