@@ -172,11 +172,27 @@ pub fn job_type_names() -> Vec<String> {
     names(&JobType::ALL, JobType::as_str)
 }
 
+/// Outside actions, in the order of their codes.
+#[wasm_bindgen(js_name = outsideActionNames)]
+pub fn outside_action_names() -> Vec<String> {
+    OUTSIDE_ACTIONS.iter().map(|&s| s.to_owned()).collect()
+}
+
+/// The JS names of [`Outside`]'s variants, in code order.
+const OUTSIDE_ACTIONS: [&str; 6] = [
+    "stopAlloc",
+    "restartRunning",
+    "restartAll",
+    "restartTask",
+    "killTask",
+    "clientRestart",
+];
+
 use crate::tools::sim::restarts::JobType;
-use crate::tools::sim::TaskEvent;
+use crate::tools::sim::{Outside, TaskEvent};
 
 /// One event of each type, in code order (payloads don't matter here).
-const TASK_EVENTS: [TaskEvent; 12] = [
+const TASK_EVENTS: [TaskEvent; 13] = [
     TaskEvent::Received,
     TaskEvent::TaskSetup,
     TaskEvent::DriverFailure { recoverable: false },
@@ -193,6 +209,9 @@ const TASK_EVENTS: [TaskEvent; 12] = [
     TaskEvent::NotRestarting {
         reason: String::new(),
     },
+    TaskEvent::RestartSignaled {
+        reason: String::new(),
+    },
     TaskEvent::Killing { kill_timeout_ms: 0 },
     TaskEvent::Killed,
     TaskEvent::SiblingFailed { task: 0 },
@@ -203,7 +222,9 @@ const TASK_EVENTS: [TaskEvent; 12] = [
 /// Runs a simulated alloc (see `crate::tools::sim`). Tasks as in the coordinator's
 /// constructor; behaviours as columns (`start_ms`/`run_ms` NaN: typical for
 /// the hook; `run_ms` −1: until killed; `flags` bit 0 fails, bit 1 leader);
-/// `settings`: seed, jitter, horizon, job type code (`JobType::ALL` order).
+/// `settings`: seed, jitter, horizon, job type code (`JobType::ALL` order);
+/// `actions`: outside actions as triples (time, code in `outsideActionNames`
+/// order, task index).
 #[wasm_bindgen]
 #[allow(clippy::too_many_arguments)]
 pub fn simulate(
@@ -215,6 +236,7 @@ pub fn simulate(
     run_ms: &[f64],
     flags: &[u8],
     settings: &[f64],
+    actions: &[f64],
 ) -> Result<WasmSimulation, JsValue> {
     let n = lengths.len();
     if [
@@ -227,6 +249,7 @@ pub fn simulate(
     .iter()
     .any(|&l| l != n)
         || settings.len() != 4
+        || actions.len() % 3 != 0
     {
         return Err(type_error("simulate: columns have different lengths"));
     }
@@ -277,8 +300,25 @@ pub fn simulate(
         job_type,
         restart: None,
     };
-    let events =
-        crate::tools::sim::simulate(tasks.clone(), behaviours, settings).map_err(js_error)?;
+    let mut schedule = Vec::with_capacity(actions.len() / 3);
+    for triple in actions.chunks(3) {
+        let &[at, code, task] = triple else {
+            return Err(type_error("simulate: actions come in triples"));
+        };
+        let task = whole(task, "action task")? as usize;
+        let action = match whole(code, "action")? {
+            0 => Outside::StopAlloc,
+            1 => Outside::RestartRunning,
+            2 => Outside::RestartAll,
+            3 => Outside::RestartTask { task },
+            4 => Outside::KillTask { task },
+            5 => Outside::ClientRestart,
+            _ => return Err(RangeError::new("simulate: bad action code").into()),
+        };
+        schedule.push((whole(at, "atMs")?, action));
+    }
+    let events = crate::tools::sim::simulate_with(tasks.clone(), behaviours, settings, &schedule)
+        .map_err(js_error)?;
     let mut out = WasmSimulation {
         times: Vec::with_capacity(events.len()),
         kinds: Vec::with_capacity(events.len()),

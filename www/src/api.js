@@ -13,6 +13,7 @@ import {
   hookNames,
   phaseNames,
   jobTypeNames,
+  outsideActionNames,
   simulate as wasmSimulate,
   stageNames,
   statusNames,
@@ -47,6 +48,7 @@ function words() {
       stageIndex: index(stageNames()),
       taskEvents: taskEventNames(),
       jobTypes: jobTypeNames(),
+      actions: outsideActionNames(),
     };
   }
   return vocabulary;
@@ -520,6 +522,26 @@ export function renderAscii(coordinator) {
  * `behaviours[i]` describes task i (missing fields: typical for its hook);
  * the third argument is a seed or the full settings.
  */
+/** Outside actions as (time, code, task index) triples for the wasm. */
+function actionColumns(actions, names) {
+  if (!Array.isArray(actions)) throw new TypeError(`actions must be an array, got ${describe(actions)}`);
+  const codes = words().actions;
+  const out = new Float64Array(actions.length * 3);
+  actions.forEach((a, i) => {
+    if (a === null || typeof a !== "object") throw new TypeError(`action #${i} must be an object, got ${describe(a)}`);
+    const code = codes.indexOf(a.kind);
+    if (code < 0) throw new RangeError(`action #${i}: kind must be one of ${codes.join(", ")}, got ${describe(a.kind)}`);
+    if (typeof a.atMs !== "number") throw new TypeError(`action #${i}: atMs must be a number, got ${describe(a.atMs)}`);
+    let task = 0;
+    if (a.kind === "restartTask" || a.kind === "killTask") {
+      task = names.indexOf(a.task);
+      if (task < 0) throw new RangeError(`action #${i}: unknown task ${describe(a.task)}`);
+    }
+    out.set([a.atMs, code, task], i * 3);
+  });
+  return out;
+}
+
 export function simulate(tasks, behaviours = [], settings = 1) {
   const { names, lengths, hooks, sidecars } = taskColumns(tasks);
   if (!Array.isArray(behaviours)) {
@@ -555,7 +577,8 @@ export function simulate(tasks, behaviours = [], settings = 1) {
     throw new RangeError(`jobType must be one of ${jobTypes.join(", ")}, got ${describe(s.jobType)}`);
   }
   const knobs = new Float64Array([s.seed ?? 1, s.jitter ?? 0.2, s.horizonMs ?? 600000, jobType]);
-  const run = wasmSimulate(names.join(""), lengths, hooks, sidecars, startMs, runMs, flags, knobs);
+  const actions = actionColumns(s.actions ?? [], names);
+  const run = wasmSimulate(names.join(""), lengths, hooks, sidecars, startMs, runMs, flags, knobs, actions);
   try {
     const { phases, stages, statuses, taskEvents } = words();
     const statusOf = Object.keys(statuses);

@@ -149,12 +149,21 @@ export interface SimSettings {
   jobType?: JobType;
   /** The simulation stops here (default 600000, at most one week). */
   horizonMs?: number;
+  /** Things done to the alloc from outside, at chosen simulated times. */
+  actions?: ReadonlyArray<SimAction>;
 }
+
+/** An outside action, as `nomad alloc stop` / `nomad alloc restart` and friends. */
+export type SimAction = { atMs: number } & (
+  | { kind: "stopAlloc" | "restartRunning" | "restartAll" | "clientRestart" }
+  | { kind: "restartTask" | "killTask"; task: string }
+);
 
 /** Nomad's task event types, as `nomad alloc status` lists them. */
 export type TaskEventType =
   | "Received" | "Task Setup" | "Driver Failure" | "Started" | "Terminated" | "Restarting"
-  | "Not Restarting" | "Killing" | "Killed" | "Sibling Task Failed" | "Leader Task Dead" | "Main Tasks Dead";
+  | "Not Restarting" | "Restart Signaled" | "Killing" | "Killed" | "Sibling Task Failed" | "Leader Task Dead"
+  | "Main Tasks Dead";
 
 /** Something that happened in a simulated alloc. */
 export type SimEvent = { atMs: number } & (

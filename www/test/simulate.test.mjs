@@ -51,6 +51,19 @@ test("simulate follows Nomad's restart policy and kill rules", () => {
   assert.equal(service.filter((e) => e.event?.type === "Restarting").length, 2);
 });
 
+test("simulate takes outside actions at chosen times", () => {
+  const group = [{ name: "init", lifecycle: { hook: "prestart" } }, { name: "web" }, { name: "bye", lifecycle: { hook: "poststop" } }];
+  const events = simulate(group, [{ runMs: 500 }, { runMs: null }, { runMs: 500 }], {
+    jitter: 0,
+    actions: [{ atMs: 5000, kind: "restartRunning" }, { atMs: 10000, kind: "stopAlloc" }],
+  });
+  const web = events.filter((e) => e.task === "web" && e.event).map((e) => e.event.type);
+  assert.deepEqual(web.slice(3), ["Restart Signaled", "Terminated", "Restarting", "Started", "Killing", "Terminated", "Killed"]);
+  assert.ok(events.some((e) => e.task === "bye" && e.event?.type === "Started" && e.atMs >= 10000), "poststop runs after the stop");
+  assert.throws(() => simulate(group, [], { actions: [{ atMs: 1, kind: "killTask", task: "nope" }] }), /action #0: unknown task "nope"/);
+  assert.throws(() => simulate(group, [], { actions: [{ atMs: 1, kind: "explode" }] }), RangeError);
+});
+
 test("simulate rejects bad input with clear errors", () => {
   assert.throws(() => simulate("x"), TypeError);
   assert.throws(() => simulate(tasks, [{}, {}, {}, {}, {}]), /5 behaviours for 4 tasks/);

@@ -871,7 +871,20 @@ pub fn simulate(
     behaviours: Vec<Behaviour>,
     settings: Settings,
 ) -> Result<Vec<SimEvent>, Error> {
+    simulate_with(tasks, behaviours, settings, &[])
+}
+
+/// [`simulate`] with outside actions at chosen times.
+pub fn simulate_with(
+    tasks: Vec<TaskSpec>,
+    behaviours: Vec<Behaviour>,
+    settings: Settings,
+    schedule: &[(u64, Outside)],
+) -> Result<Vec<SimEvent>, Error> {
     let mut sim = Simulation::new(tasks, behaviours, settings)?;
+    for &(at_ms, action) in schedule {
+        sim.schedule_outside(at_ms, action)?;
+    }
     sim.run();
     Ok(sim.events)
 }
