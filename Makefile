@@ -22,8 +22,9 @@ lint:
 	scripts/ensure-tools.sh rust wasm
 	cargo fmt --all -- --check
 	cargo clippy --quiet --lib --no-default-features -- -D warnings
-	cargo clippy --quiet --all-targets --features js,playground,tools,import-worker -- -D warnings
-	cargo clippy --quiet --target wasm32-unknown-unknown --features js,playground,trace,import-worker --lib --bins --test wasm -- -D warnings
+	cargo clippy --quiet --all-targets --features js-sim,playground,tools,import-worker -- -D warnings
+	cargo clippy --quiet --target wasm32-unknown-unknown --features js-sim,playground,trace,import-worker --lib --bins --test wasm -- -D warnings
+	cargo clippy --quiet --target wasm32-unknown-unknown --no-default-features --features js --lib -- -D warnings
 
 test-rust:
 	scripts/ensure-tools.sh rust

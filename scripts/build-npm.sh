@@ -11,19 +11,28 @@ bindgen=target/npm-bindgen
 rm -rf "$out" "$bindgen"
 mkdir -p "$out" "$bindgen"
 
-cargo build --quiet --lib --target wasm32-unknown-unknown --features js --profile wasm
-wasm-bindgen --target web --no-typescript --out-dir "$bindgen" --out-name tasklifecycle_wasm \
-  target/wasm32-unknown-unknown/wasm/tasklifecycle.wasm
-www/node_modules/.bin/wasm-opt -Oz --strip-debug --strip-producers \
-  --enable-bulk-memory --enable-sign-ext --enable-mutable-globals \
-  --enable-nontrapping-float-to-int --enable-reference-types --enable-multivalue \
-  "$bindgen/tasklifecycle_wasm_bg.wasm" -o "$out/tasklifecycle_wasm_bg.wasm"
-cp "$bindgen/tasklifecycle_wasm.js" "$out/"
-cp www/src/{api,wasm,node,browser,testing}.js www/src/{index,testing}.d.ts "$out/"
+# One wasm per entry: the core (`tasklifecycle`, `tasklifecycle/testing`) and
+# the simulation's (`tasklifecycle/sim`), built from the same crate with
+# different features.
+build_wasm() { # feature, module name
+  cargo build --quiet --lib --target wasm32-unknown-unknown --no-default-features --features "$1" --profile wasm
+  wasm-bindgen --target web --no-typescript --out-dir "$bindgen" --out-name "$2" \
+    target/wasm32-unknown-unknown/wasm/tasklifecycle.wasm
+  www/node_modules/.bin/wasm-opt -Oz --strip-debug --strip-producers \
+    --enable-bulk-memory --enable-sign-ext --enable-mutable-globals \
+    --enable-nontrapping-float-to-int --enable-reference-types --enable-multivalue \
+    "$bindgen/$2_bg.wasm" -o "$out/$2_bg.wasm"
+  cp "$bindgen/$2.js" "$out/"
+}
+build_wasm js tasklifecycle_wasm
+build_wasm js-sim tasklifecycle_sim_wasm
+cp www/src/{api,wasm,node,browser,testing,sim-api,sim-node,sim-browser}.js www/src/{index,testing,sim}.d.ts "$out/"
 cp www/README.md "$out/README.md"
 cp LICENSE "$out/LICENSE"
 node scripts/npm-package-json.mjs > "$out/package.json"
 
-wasm_bytes=$(stat -c %s "$out/tasklifecycle_wasm_bg.wasm")
-wasm_gz=$(gzip -9 -c "$out/tasklifecycle_wasm_bg.wasm" | wc -c)
-echo "pkg/: tasklifecycle_wasm_bg.wasm ${wasm_bytes} bytes, ${wasm_gz} bytes gzipped (-9)"
+for wasm in tasklifecycle_wasm_bg.wasm tasklifecycle_sim_wasm_bg.wasm; do
+  bytes=$(stat -c %s "$out/$wasm")
+  gz=$(gzip -9 -c "$out/$wasm" | wc -c)
+  echo "pkg/: $wasm ${bytes} bytes, ${gz} bytes gzipped (-9)"
+done

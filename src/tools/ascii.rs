@@ -2,7 +2,8 @@
 //! package documentation: boxes of `┌─┐│└┘`, solid lines from open gates,
 //! dashed (`╷`, `╶`) from closed ones. For docs, terminals and issues.
 
-use crate::model::Stage;
+use crate::model::{Stage, StageSet, TaskSpec, TaskState};
+use crate::phase::Phase;
 use crate::Coordinator;
 
 const SOLID_H: &str = "─";
@@ -41,11 +42,41 @@ fn boxed(lines: &[String], width: usize, indent: usize) -> Vec<String> {
     out
 }
 
+/// What the drawing shows of a coordinator: its phase, tasks, their states,
+/// and which gates are open.
+#[derive(Debug, Clone, Copy)]
+pub struct Snapshot<'a> {
+    pub phase: Phase,
+    pub tasks: &'a [TaskSpec],
+    pub states: &'a [TaskState],
+    /// The open gates (a shut-down coordinator's gates stay as they were).
+    pub open: StageSet,
+}
+
 /// Renders the coordinator's phase, its gates and the task runners behind them.
 pub fn render(coordinator: &Coordinator) -> String {
-    let phase = coordinator.phase();
     let states = coordinator.task_states();
-    let tasks = coordinator.tasks();
+    let open = coordinator
+        .stages()
+        .iter()
+        .filter(|&s| coordinator.gate(s).is_some_and(|g| g.is_open()))
+        .collect();
+    render_snapshot(&Snapshot {
+        phase: coordinator.phase(),
+        tasks: coordinator.tasks(),
+        states: &states,
+        open,
+    })
+}
+
+/// Renders a [`Snapshot`]: the gates of the stages that have tasks.
+pub fn render_snapshot(snapshot: &Snapshot) -> String {
+    let Snapshot {
+        phase,
+        tasks,
+        states,
+        open: open_gates,
+    } = *snapshot;
     let mut out: Vec<String> = vec![
         "┌──────────────┐".into(),
         "│ ALLOC RUNNER │".into(),
@@ -62,9 +93,10 @@ pub fn render(coordinator: &Coordinator) -> String {
     out.extend(coord);
     out.push("  │ Open/Close".into());
 
-    let stages: Vec<Stage> = coordinator.stages().iter().collect();
+    let present: StageSet = tasks.iter().map(TaskSpec::stage).collect();
+    let stages: Vec<Stage> = present.iter().collect();
     for (g, &stage) in stages.iter().enumerate() {
-        let open = coordinator.gate(stage).is_some_and(|gate| gate.is_open());
+        let open = open_gates.contains(stage);
         let last_gate = g + 1 == stages.len();
         let bus = if last_gate { " " } else { SOLID_V };
         let state = if open { "open" } else { "closed" };

@@ -25,6 +25,13 @@ await web;
 document.title = "done " + c.state + " " + order.join(",");
 `;
 
+/** The same, plus the sim entry: a simulated batch alloc and the ASCII export. */
+const WITH_SIM = `
+const events = simulate([{ name: "job" }], [{ runMs: 10 }], { jobType: "batch", jitter: 0 });
+const ascii = renderAscii(new Coordinator([{ name: "job" }]));
+document.title = "done " + events.filter((e) => e.event).map((e) => e.event.type).join(",") + (ascii.includes("GATE") ? " ascii" : "");
+`;
+
 let browser;
 before(async () => {
   browser = await launch();
@@ -33,9 +40,12 @@ after(async () => {
   await browser?.close();
 });
 
+/** Runs the page at `url`; returns its title and the .wasm files it fetched. */
 async function runPage(url) {
   const page = await browser.newPage();
   const problems = [];
+  const wasm = [];
+  page.on("request", (r) => r.url().endsWith(".wasm") && wasm.push(r.url().split("/").pop()));
   page.on("pageerror", (e) => problems.push(e.message));
   page.on("console", (m) => m.type() === "error" && problems.push(m.text()));
   await page.goto(url);
@@ -43,7 +53,7 @@ async function runPage(url) {
   const title = await page.title();
   await page.close();
   assert.deepEqual(problems, []);
-  return title;
+  return { title, wasm };
 }
 
 test("a plain <script type=module> imports the package and runs a lifecycle", async (t) => {
@@ -57,9 +67,22 @@ import { Coordinator } from "./pkg/browser.js";
 ${LIFECYCLE}
 </script>`,
   );
+  writeFileSync(
+    join(dir, "sim.html"),
+    `<!doctype html><title>loading</title><link rel="icon" href="data:,"><script type="module">
+import { Coordinator } from "./pkg/browser.js";
+import { renderAscii, simulate } from "./pkg/sim-browser.js";
+${WITH_SIM}
+</script>`,
+  );
   const server = await serve(dir);
   try {
-    assert.equal(await runPage(server.url), "done main prestart,web");
+    const core = await runPage(server.url);
+    assert.equal(core.title, "done main prestart,web");
+    assert.deepEqual(core.wasm, ["tasklifecycle_wasm_bg.wasm"], "the core entry fetches only the core wasm");
+    const sim = await runPage(`${server.url}sim.html`);
+    assert.equal(sim.title, "done Received,Task Setup,Started,Terminated ascii");
+    assert.deepEqual(sim.wasm.sort(), ["tasklifecycle_sim_wasm_bg.wasm", "tasklifecycle_wasm_bg.wasm"]);
   } finally {
     await server.close();
   }
@@ -76,11 +99,22 @@ test("Vite bundles the packed package; the bundle runs a lifecycle", async (t) =
   writeFileSync(join(dir, "main.js"), `import { Coordinator } from "tasklifecycle";\n${LIFECYCLE}`);
   execFileSync(process.execPath, [vite, "build", "--logLevel", "error"], { cwd: dir, timeout: 120_000 });
   const assets = readdirSync(join(dir, "dist", "assets"));
-  assert.ok(assets.some((f) => f.endsWith(".wasm")), `the wasm is emitted as an asset: ${assets}`);
+  assert.equal(assets.filter((f) => f.endsWith(".wasm")).length, 1, `only the core wasm is emitted: ${assets}`);
   const server = await serve(join(dir, "dist"));
   try {
-    assert.equal(await runPage(server.url), "done main prestart,web");
+    assert.equal((await runPage(server.url)).title, "done main prestart,web");
   } finally {
     await server.close();
+  }
+  // The sim entry, bundled the same way.
+  writeFileSync(join(dir, "main.js"), `import { Coordinator } from "tasklifecycle";\nimport { renderAscii, simulate } from "tasklifecycle/sim";\n${WITH_SIM}`);
+  execFileSync(process.execPath, [vite, "build", "--logLevel", "error"], { cwd: dir, timeout: 120_000 });
+  const simServer = await serve(join(dir, "dist"));
+  try {
+    const sim = await runPage(simServer.url);
+    assert.equal(sim.title, "done Received,Task Setup,Started,Terminated ascii");
+    assert.equal(sim.wasm.length, 2);
+  } finally {
+    await simServer.close();
   }
 });

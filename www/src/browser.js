@@ -7,4 +7,4 @@ setWasmExports(
   await init({ module_or_path: new URL("./tasklifecycle_wasm_bg.wasm", import.meta.url) }),
 );
 
-export { Coordinator, Gate, renderAscii, simulate } from "./api.js";
+export { Coordinator, Gate } from "./api.js";

@@ -41,10 +41,46 @@ console.log(c.state, order.join(","));
   );
   assert.equal(run(process.execPath, ["main.mjs"], dir).trim(), "main init,web");
 
+  // Importing the core reads only the core's wasm; the sim entry reads its own.
+  const wasmRead = (entry) => {
+    writeFileSync(
+      join(dir, "probe.mjs"),
+      `import fs from "node:fs";
+import { syncBuiltinESMExports } from "node:module";
+const read = fs.readFileSync;
+const wasm = [];
+fs.readFileSync = (file, ...rest) => { if (String(file).endsWith(".wasm")) wasm.push(String(file).split("/").pop()); return read(file, ...rest); };
+syncBuiltinESMExports();
+await import(${JSON.stringify(entry)});
+console.log(wasm.join(","));
+`,
+    );
+    return run(process.execPath, ["probe.mjs"], dir).trim();
+  };
+  assert.equal(wasmRead("tasklifecycle"), "tasklifecycle_wasm_bg.wasm");
+  assert.equal(wasmRead("tasklifecycle/testing"), "");
+  assert.equal(wasmRead("tasklifecycle/sim"), "tasklifecycle_wasm_bg.wasm,tasklifecycle_sim_wasm_bg.wasm");
+  writeFileSync(
+    join(dir, "sim.mjs"),
+    `import { Coordinator } from "tasklifecycle";
+import { renderAscii, simulate } from "tasklifecycle/sim";
+const events = simulate([{ name: "web" }], [{ runMs: 100 }], { jobType: "batch", jitter: 0 });
+const c = new Coordinator([{ name: "web" }]);
+c.setTaskState("web", { state: "pending" });
+console.log(events.map((e) => e.event?.type ?? e.state?.state ?? e.type).join(","), renderAscii(c).includes("main: open"));
+`,
+  );
+  assert.equal(run(process.execPath, ["sim.mjs"], dir).trim(), "Received,phase,Task Setup,Started,phase,Terminated,dead,phase true");
+
   writeFileSync(
     join(dir, "usage.ts"),
     `import { Coordinator, Gate, type Phase, type Stage, type TransitionEvent } from "tasklifecycle";
 import { waitNotInitUntil } from "tasklifecycle/testing";
+import { renderAscii, simulate, type SimEvent } from "tasklifecycle/sim";
+const events: SimEvent[] = simulate([{ name: "web" }], [{ runMs: 1 }], { jobType: "sysbatch", actions: [{ atMs: 0, kind: "killTask", task: "web" }] });
+for (const e of events) { if (e.type === "task" && e.event) { const m: string = e.event.message; void m; } else if (e.type === "phase") { const o: Stage[] = e.opened; void o; } }
+// @ts-expect-error: not a job type
+simulate([], [], { jobType: "cron" });
 const c = new Coordinator([{ name: "web" }, { Name: "p", Lifecycle: { Hook: "prestart", Sidecar: true } }]);
 const phase: Phase = c.state;
 const stage: Stage = "poststart-sidecar";
@@ -60,6 +96,7 @@ new Coordinator([{ name: "x", lifecycle: { hook: "prestop" } }]);
 c.setTaskState("web", { state: "exploded" });
 // @ts-expect-error: not a stage
 c.gate("sideways");
+void renderAscii(c);
 `,
   );
   writeFileSync(

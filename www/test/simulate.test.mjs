@@ -3,7 +3,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { Coordinator, allPending } from "./helpers.mjs";
-import { renderAscii, simulate } from "../../pkg/node.js";
+import { renderAscii, simulate } from "../../pkg/sim-node.js";
 
 const tasks = [
   { name: "init", lifecycle: { hook: "prestart" } },
