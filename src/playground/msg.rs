@@ -2,7 +2,8 @@
 //! struct that handles it.
 
 use crate::tools::import::ImportReply;
-use crate::tools::sim::Behaviour;
+use crate::tools::sim::restarts::JobType;
+use crate::tools::sim::{Behaviour, Outside};
 use crate::{Hook, TaskState};
 
 /// Switchboard (the user reports states) or run (a simulated alloc runner does).
@@ -38,6 +39,11 @@ pub enum RunMsg {
     SetSpeed(f64),
     SetSeed(u64),
     SetBehaviour(usize, Behaviour),
+    SetJobType(JobType),
+    /// Something done to the allocation now: stop it, restart tasks.
+    Act(Outside),
+    /// Show a task's Nomad events (again: hide them).
+    Select(usize),
     /// A playing simulation's clock tick (tagged so stale ticks are ignored).
     Tick(u64),
 }

@@ -39,12 +39,20 @@ test("every preset loads", async () => {
   const page = await open();
   const presets = await page.$$eval("[data-preset]", (els) => els.map((e) => e.dataset.preset));
   assert.ok(presets.length >= 5, `${presets.length} presets`);
-  const want = { "main-only": ["main", 1], init: ["prestart", 2], "service-mesh": ["prestart", 2], poststart: ["main", 3], poststop: ["main", 2], full: ["prestart", 7] };
+  const want = {
+    "main-only": ["main", 1], init: ["prestart", 2], "service-mesh": ["prestart", 2], poststart: ["main", 3],
+    poststop: ["main", 2], full: ["prestart", 7],
+    // Scenes about time open in run mode.
+    "flaky-init": ["prestart", 2, "run"], "service-exit-0": ["main", 1, "run"], "init-exhausted": ["prestart", 4, "run"],
+  };
+  assert.deepEqual(presets.sort(), Object.keys(want).sort());
   for (const id of presets) {
+    await page.click('[data-mode="switchboard"]');
     await page.click(`[data-preset="${id}"]`);
-    const [wantPhase, tasks] = want[id];
+    const [wantPhase, tasks, mode = "switchboard"] = want[id];
     assert.equal(await phase(page), wantPhase, id);
     assert.equal(await page.locator("[data-task-card]").count(), tasks, id);
+    assert.equal(await page.getAttribute(`[data-mode="${mode}"]`, "aria-pressed"), "true", id);
   }
   noProblems(page);
   await page.close();

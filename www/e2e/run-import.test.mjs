@@ -31,7 +31,7 @@ test("each fixture jobspec imports its tasks and lifecycles", async () => {
   assert.deepEqual(workerRequests, [], "the first render loads no importer");
   await importJob(page, fixture("service-mesh.nomad.hcl"));
   assert.deepEqual(await taskNames(page), ["migrate:prestart-ephemeral", "connect-proxy:prestart-sidecar", "web:main"]);
-  assert.match(await page.textContent("[data-import-notes]"), /`variable` block ignored/);
+  assert.equal(await page.locator("[data-import-notes]").count(), 0, "`variable` blocks need no note");
   assert.equal(await phase(page), "prestart");
 
   await importJob(page, fixture("batch.nomad.hcl"));
@@ -68,7 +68,10 @@ test("a malformed jobspec shows its error and loses nothing", async () => {
   assert.equal(await page.getAttribute('[data-task-card="proxy"] [data-state-button="running"]', "aria-pressed"), "true");
   await page.screenshot({ path: `${shots}/08-import-error.png`, fullPage: true });
   await importJob(page, '{"Job": {"Name": "x", "TaskGroups": [{"Name": "g", "Tasks": [{"Name": "a"}, {"Name": "a"}]}]}}');
-  assert.match(await page.textContent("[data-import-error]"), /duplicate task name `a`/);
+  assert.match(await page.textContent("[data-import-error]"), /group `g`: task 2 redefines `a` from task 1\. Nothing was changed\./);
+  await importJob(page, readFileSync(`${root}tests/fixtures/hook-expression.nomad.hcl`, "utf8"));
+  assert.match(await page.textContent("[data-import-error]"), /task `init`: `hook` at line 11 is an expression/);
+  assert.deepEqual(await taskNames(page), before);
   assert.deepEqual(await taskNames(page), before);
   assert.deepEqual(page.problems, []);
   await page.close();
@@ -166,6 +169,95 @@ test("?embed shows the compact diagram-and-controls view", async () => {
   assert.match(await page.getAttribute(".embed-head a", "href"), /#web=main,dead&cleanup=poststop,pending$/);
   await page.setViewportSize({ width: 480, height: 600 });
   await page.screenshot({ path: `${shots}/10-embed.png`, fullPage: true });
+  assert.deepEqual(page.problems, []);
+  await page.close();
+});
+
+/** Plays the run to its end at ×8 and returns each task's Nomad events (type list). */
+async function playToEnd(page) {
+  await page.selectOption('[data-run="speed"]', "8");
+  await page.click('[data-run="end"]');
+  await page.waitForSelector('[data-clock][data-finished="true"]');
+}
+
+async function eventsOf(page, task) {
+  if ((await page.getAttribute(`[data-events-of="${task}"]`, "aria-pressed")) !== "true") {
+    await page.click(`[data-events-of="${task}"]`);
+  }
+  return page.$$eval(`[data-events="${task}"] tr[data-event-type]`, (rows) =>
+    rows.map((r) => [r.dataset.eventType, r.cells[2].textContent]),
+  );
+}
+
+test("preset: an init task fails twice, is retried, then main runs", async () => {
+  const page = await open();
+  await page.click('[data-preset="flaky-init"]');
+  await playToEnd(page);
+  const migrate = await eventsOf(page, "migrate");
+  const types = migrate.map(([t]) => t);
+  assert.deepEqual(types.filter((t) => t === "Restarting").length, 2, types.join(","));
+  assert.match(migrate.find(([t]) => t === "Restarting")[1], /^Task restarting in 1[5-8](\.\d+)?s$/);
+  assert.equal(types.at(-1), "Terminated", "the third run exits 0 and is done");
+  const web = await eventsOf(page, "web");
+  assert.ok(web.some(([t]) => t === "Started"), "main started after the init task succeeded");
+  assert.equal(await page.getAttribute('[data-clock]', "data-status"), "nothing more happens", "web runs until killed");
+  assert.deepEqual(page.problems, []);
+  await page.close();
+});
+
+test("preset: a service task that exits 0 is restarted until it fails", async () => {
+  const page = await open();
+  await page.click('[data-preset="service-exit-0"]');
+  await playToEnd(page);
+  const web = await eventsOf(page, "web");
+  const types = web.map(([t]) => t);
+  assert.deepEqual(types.filter((t) => t === "Terminated").length, 3);
+  assert.ok(web.filter(([t]) => t === "Terminated").every(([, m]) => m === "Exit Code: 0"), "every exit was a success");
+  assert.equal(types.at(-1), "Not Restarting");
+  assert.equal(web.at(-1)[1], 'Exceeded allowed attempts 2 in interval 30m0s and mode is "fail"');
+  assert.equal(await page.getAttribute('[data-clock]', "data-status"), "finished");
+  await page.screenshot({ path: `${shots}/11-service-exit-0.png`, fullPage: true });
+  assert.deepEqual(page.problems, []);
+  await page.close();
+});
+
+test("preset: an init task exhausts its attempts; siblings are killed, poststop runs", async () => {
+  const page = await open();
+  await page.click('[data-preset="init-exhausted"]');
+  await playToEnd(page);
+  const migrate = (await eventsOf(page, "migrate")).map(([t]) => t);
+  assert.equal(migrate.at(-1), "Not Restarting");
+  const proxy = (await eventsOf(page, "proxy")).map(([t]) => t);
+  assert.deepEqual(proxy.slice(-4), ["Sibling Task Failed", "Killing", "Terminated", "Killed"]);
+  const web = (await eventsOf(page, "web")).map(([t]) => t);
+  assert.ok(!web.includes("Started") && web.includes("Sibling Task Failed"), web.join(","));
+  const cleanup = (await eventsOf(page, "cleanup")).map(([t]) => t);
+  assert.ok(cleanup.includes("Started"), "poststop ran");
+  assert.equal(await phase(page), "poststop");
+  assert.equal(await page.getAttribute('[data-clock]', "data-status"), "finished");
+  // The switchboard's own controls are hidden in run mode.
+  for (const control of ["all pending", "restart", "restore"]) {
+    assert.equal(await page.locator(`[data-control="${control}"]`).count(), 0, control);
+  }
+  assert.deepEqual(page.problems, []);
+  await page.close();
+});
+
+test("run mode's allocation controls: restart running tasks, then stop", async () => {
+  const page = await open("#web=main,pending&bye=poststop,pending");
+  await page.click('[data-mode="run"]');
+  await page.click('[data-run="step"]'); // web starts
+  await page.click('[data-run="restart-running"]');
+  await page.click('[data-run="step"]'); // web exits and restarts at once
+  await page.click('[data-run="step"]'); // and runs again
+  await page.click('[data-run="stop"]');
+  await playToEnd(page);
+  const web = (await eventsOf(page, "web")).map(([t]) => t);
+  assert.deepEqual(web.slice(2), [
+    "Started", "Restart Signaled", "Terminated", "Restarting", "Started", "Killing", "Terminated", "Killed",
+  ]);
+  const bye = (await eventsOf(page, "bye")).map(([t]) => t);
+  assert.ok(bye.includes("Started"), "poststop runs after a stop");
   assert.deepEqual(page.problems, []);
   await page.close();
 });

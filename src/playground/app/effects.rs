@@ -9,7 +9,7 @@ use yew::prelude::*;
 use super::App;
 use crate::playground::browser;
 use crate::playground::msg::{ImportMsg, Mode, Msg, RunMsg};
-use crate::playground::state::{Arm, ImportState, Switchboard, TICK_MS};
+use crate::playground::state::{Arm, ImportState, RunSetup, Switchboard, TICK_MS};
 use crate::playground::worker::ImportWorker;
 use crate::tools::import::ImportRequest;
 use crate::tools::scenario::Scenario;
@@ -48,17 +48,17 @@ impl App {
     }
 
     /// A switchboard change that may build a new coordinator (a load, an
-    /// edit, a reset): when it did, run mode follows, with `leaders`.
+    /// edit, a reset): when it did, run mode follows, set up as `setup` says.
     pub(super) fn reload(
         &mut self,
         ctx: &Context<Self>,
-        leaders: &[bool],
+        setup: &RunSetup,
         change: impl FnOnce(&mut Switchboard) -> Result<Vec<Arm>, String>,
     ) {
         let before = self.board.generation();
         let result = change(&mut self.board);
         if self.board.generation() != before {
-            self.run.set_tasks(&self.board.scenario().tasks, leaders);
+            self.run.set_tasks(&self.board.scenario().tasks, setup);
             self.ascii = None;
             self.start_run_if_shown();
         }
@@ -70,9 +70,9 @@ impl App {
         ctx: &Context<Self>,
         scenario: Scenario,
         why: &str,
-        leaders: &[bool],
+        setup: &RunSetup,
     ) {
-        self.reload(ctx, leaders, |board| board.load(scenario, why));
+        self.reload(ctx, setup, |board| board.load(scenario, why));
     }
 
     pub(super) fn start_run_if_shown(&mut self) {

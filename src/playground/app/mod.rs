@@ -12,7 +12,7 @@ use effects::schedule_tick;
 
 use super::browser;
 use super::msg::{BoardMsg, Export, ImportMsg, Mode, Msg, RunMsg};
-use super::state::{ImportOutcome, ImportState, Imported, RunState, Switchboard};
+use super::state::{ImportOutcome, ImportState, Imported, RunSetup, RunState, Switchboard};
 use super::views::{self, Page};
 use super::worker::ImportWorker;
 use crate::tools::ascii;
@@ -60,7 +60,7 @@ impl Component for App {
             worker: None,
             _hash_listener: browser::on_hash_change(move || link.send_message(Msg::HashChanged)),
         };
-        app.load(ctx, scenario, "page loaded", &[]);
+        app.load(ctx, scenario, "page loaded", &RunSetup::default());
         app
     }
 
@@ -90,7 +90,9 @@ impl Component for App {
                     return false;
                 }
                 match Scenario::from_hash(&hash) {
-                    Ok(scenario) => self.load(ctx, scenario, "share link opened", &[]),
+                    Ok(scenario) => {
+                        self.load(ctx, scenario, "share link opened", &RunSetup::default())
+                    }
                     Err(err) => self.notice = Some(format!("{err}. Nothing was changed.")),
                 }
             }
@@ -128,24 +130,35 @@ impl App {
             BoardMsg::AllPending => board.all_pending(),
             BoardMsg::Restart => Ok(board.restart()),
             BoardMsg::Restore => board.restore(),
-            BoardMsg::Reset => return self.reload(ctx, &[], |b| b.reset()),
-            BoardMsg::Preset(id) => match Preset::find(id) {
-                Some(p) => {
-                    return self.load(ctx, p.scenario(), &format!("preset “{}”", p.title), &[])
-                }
-                None => return,
-            },
-            BoardMsg::Rename(i, name) => return self.reload(ctx, &[], |b| Ok(b.rename(i, name))),
+            BoardMsg::Reset => return self.reload(ctx, &RunSetup::default(), |b| b.reset()),
+            BoardMsg::Preset(id) => return self.preset(ctx, id),
+            BoardMsg::Rename(i, name) => {
+                return self.reload(ctx, &RunSetup::default(), |b| Ok(b.rename(i, name)))
+            }
             BoardMsg::SetHook(i, hook) => {
-                return self.reload(ctx, &[], |b| Ok(b.set_hook(i, hook)))
+                return self.reload(ctx, &RunSetup::default(), |b| Ok(b.set_hook(i, hook)))
             }
             BoardMsg::SetSidecar(i, on) => {
-                return self.reload(ctx, &[], |b| Ok(b.set_sidecar(i, on)))
+                return self.reload(ctx, &RunSetup::default(), |b| Ok(b.set_sidecar(i, on)))
             }
-            BoardMsg::Delete(i) => return self.reload(ctx, &[], |b| Ok(b.delete(i))),
-            BoardMsg::Add => return self.reload(ctx, &[], |b| Ok(b.add())),
+            BoardMsg::Delete(i) => {
+                return self.reload(ctx, &RunSetup::default(), |b| Ok(b.delete(i)))
+            }
+            BoardMsg::Add => return self.reload(ctx, &RunSetup::default(), |b| Ok(b.add())),
         };
         self.settle(ctx, result);
+    }
+
+    /// Loads a preset; a scene about time opens in run mode.
+    fn preset(&mut self, ctx: &Context<Self>, id: &str) {
+        let Some(preset) = Preset::find(id) else {
+            return;
+        };
+        if preset.run.is_some() {
+            self.mode = Mode::Run;
+        }
+        let why = format!("preset “{}”", preset.title);
+        self.load(ctx, preset.scenario(), &why, &RunSetup::of_preset(preset));
     }
 
     fn run_update(&mut self, ctx: &Context<Self>, msg: RunMsg) {
@@ -160,6 +173,9 @@ impl App {
             RunMsg::Reset => self.run.restart(tasks),
             RunMsg::SetSeed(seed) => self.run.set_seed(seed, tasks),
             RunMsg::SetBehaviour(i, b) => self.run.set_behaviour(i, b, tasks),
+            RunMsg::SetJobType(job_type) => self.run.set_job_type(job_type, tasks),
+            RunMsg::Act(action) => self.run.act(action),
+            RunMsg::Select(i) => return self.run.select(i),
         };
         if let Err(err) = result {
             self.notice = Some(err);
@@ -187,9 +203,9 @@ impl App {
         match outcome {
             Some(ImportOutcome::Load(Imported {
                 scenario,
-                leaders,
+                setup,
                 why,
-            })) => self.load(ctx, scenario, &why, &leaders),
+            })) => self.load(ctx, scenario, &why, &setup),
             Some(ImportOutcome::Allocation(states)) => match self.board.apply_allocation(&states) {
                 Ok(arms) => {
                     self.mode = Mode::Manual;

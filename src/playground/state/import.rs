@@ -4,15 +4,16 @@
 
 use std::rc::Rc;
 
+use super::run::{RunSetup, TaskSetup};
 use crate::tools::import::{ImportReply, ImportRequest, ImportedJob};
 use crate::tools::scenario::Scenario;
 use crate::{validate_tasks, TaskState};
 
-/// A task group ready to load: its scenario (every task pending), each
-/// task's leader flag, and the log line that says where it came from.
+/// A task group ready to load: its scenario (every task pending), how run
+/// mode should run it, and the log line that says where it came from.
 pub struct Imported {
     pub scenario: Scenario,
-    pub leaders: Vec<bool>,
+    pub setup: RunSetup,
     pub why: String,
 }
 
@@ -105,10 +106,28 @@ impl ImportState {
             return None;
         }
         let states = vec![TaskState::pending(); tasks.len()];
+        let policy = group.restart_policy(job.job_type);
+        let setup = RunSetup {
+            job_type: job.job_type,
+            restart: Some(policy),
+            tasks: group
+                .tasks
+                .iter()
+                .map(|t| TaskSetup {
+                    leader: t.leader,
+                    kill_timeout_ms: t.kill_timeout.map(|ns| ns / 1_000_000),
+                    restart: t.restart_policy(policy),
+                    runs: None,
+                })
+                .collect(),
+        };
         Some(Imported {
             scenario: Scenario { tasks, states },
-            leaders: group.tasks.iter().map(|t| t.leader).collect(),
-            why: format!("imported job `{}`, group `{}`", job.name, group.name),
+            setup,
+            why: format!(
+                "imported job `{}` ({}), group `{}`",
+                job.name, job.job_type, group.name
+            ),
         })
     }
 }
@@ -117,6 +136,7 @@ impl ImportState {
 mod tests {
     use super::*;
     use crate::tools::import::{ImportedAllocation, ImportedGroup, ImportedTask};
+    use crate::tools::sim::restarts::JobType;
     use crate::TaskSpec;
 
     fn job(groups: &[(&str, &[&str])]) -> ImportReply {
@@ -127,11 +147,15 @@ mod tests {
                 .map(|t| ImportedTask {
                     spec: TaskSpec::main(*t),
                     leader: *t == "lead",
+                    kill_timeout: (*t == "lead").then_some(45_000_000_000),
+                    restart: None,
                 })
                 .collect(),
+            restart: None,
         };
         ImportReply::Jobspec(Ok(ImportedJob {
             name: "j".into(),
+            job_type: JobType::Batch,
             groups: groups.iter().map(group).collect(),
             notes: vec!["a note".into()],
         }))
@@ -148,8 +172,15 @@ mod tests {
         else {
             panic!("should load")
         };
-        assert_eq!(imported.leaders, [true, false]);
-        assert_eq!(imported.why, "imported job `j`, group `g`");
+        let leaders: Vec<bool> = imported.setup.tasks.iter().map(|t| t.leader).collect();
+        assert_eq!(leaders, [true, false]);
+        assert_eq!(imported.setup.tasks[0].kill_timeout_ms, Some(45_000));
+        assert_eq!(imported.setup.job_type, JobType::Batch);
+        assert_eq!(
+            imported.setup.restart,
+            Some(JobType::Batch.default_restart_policy())
+        );
+        assert_eq!(imported.why, "imported job `j` (batch), group `g`");
         assert!(imported.scenario.all_pending());
         assert_eq!((state.in_flight, state.answered), (0, 1));
         assert_eq!(*state.notes, ["a note"]);

@@ -1,6 +1,8 @@
 //! Run mode: a simulated alloc runner plays the group on a seeded clock.
 
-use crate::tools::sim::{Behaviour, Settings, SimEventKind, Simulation, TaskEvent};
+use crate::tools::scenario::Preset;
+use crate::tools::sim::restarts::{JobType, RestartPolicy};
+use crate::tools::sim::{Behaviour, Outside, Run, Settings, SimEventKind, Simulation, TaskEvent};
 use crate::TaskSpec;
 
 use super::LogEntry;
@@ -13,9 +15,52 @@ pub fn seconds(ms: u64) -> String {
     format!("{}.{} s", ms / 1000, (ms % 1000) / 100)
 }
 
+/// What an import says about running a group: the job type, the group's
+/// restart policy, and per task its leader flag, kill timeout and own policy.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct RunSetup {
+    pub job_type: JobType,
+    pub restart: Option<RestartPolicy>,
+    pub tasks: Vec<TaskSetup>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct TaskSetup {
+    pub leader: bool,
+    pub kill_timeout_ms: Option<u64>,
+    pub restart: Option<RestartPolicy>,
+    /// A script of runs (a preset's); `None` is typical for the stage.
+    pub runs: Option<Vec<Run>>,
+}
+
+impl RunSetup {
+    /// A preset's job type and scripts.
+    pub fn of_preset(preset: &Preset) -> Self {
+        let Some(run) = preset.run else {
+            return RunSetup::default();
+        };
+        let tasks = preset
+            .behaviours()
+            .into_iter()
+            .map(|b| TaskSetup {
+                runs: Some(b.runs),
+                ..TaskSetup::default()
+            })
+            .collect();
+        RunSetup {
+            job_type: run.job_type,
+            restart: None,
+            tasks,
+        }
+    }
+}
+
 pub struct RunState {
     /// Per task, how it behaves.
     behaviours: Vec<Behaviour>,
+    /// The job's type and the group's restart policy (`None`: the type's default).
+    job_type: JobType,
+    restart: Option<RestartPolicy>,
     /// The running simulation; `None` outside run mode.
     sim: Option<Simulation>,
     seed: u64,
@@ -23,17 +68,22 @@ pub struct RunState {
     playing: bool,
     /// Bumped on every play, so stale ticks are ignored.
     play_generation: u64,
+    /// The task whose events are shown.
+    selected: Option<usize>,
 }
 
 impl Default for RunState {
     fn default() -> Self {
         RunState {
             behaviours: Vec::new(),
+            job_type: JobType::Service,
+            restart: None,
             sim: None,
             seed: 1,
             speed: 1.0,
             playing: false,
             play_generation: 0,
+            selected: None,
         }
     }
 }
@@ -59,18 +109,40 @@ impl RunState {
         self.playing
     }
 
-    /// New tasks: each gets the typical behaviour of its stage, with the
-    /// leader flags given (none when empty). Stops any simulation.
-    pub fn set_tasks(&mut self, tasks: &[TaskSpec], leaders: &[bool]) {
+    pub fn job_type(&self) -> JobType {
+        self.job_type
+    }
+
+    /// New tasks: each gets the typical behaviour of its stage, with what
+    /// `setup` says (an import's job type, policies, leaders and kill
+    /// timeouts). Stops any simulation.
+    pub fn set_tasks(&mut self, tasks: &[TaskSpec], setup: &RunSetup) {
+        self.job_type = setup.job_type;
+        self.restart = setup.restart;
         self.behaviours = tasks
             .iter()
             .enumerate()
-            .map(|(i, t)| Behaviour {
-                leader: leaders.get(i).copied().unwrap_or(false),
-                ..Behaviour::typical(t.stage())
+            .map(|(i, t)| {
+                let task = setup.tasks.get(i).cloned().unwrap_or_default();
+                let mut behaviour = Behaviour::typical(t.stage());
+                if let Some(runs) = task.runs.filter(|r| !r.is_empty()) {
+                    behaviour.runs = runs;
+                }
+                behaviour.leader = task.leader;
+                behaviour.restart = task.restart;
+                if let Some(ms) = task.kill_timeout_ms {
+                    behaviour.kill_timeout_ms = ms;
+                }
+                behaviour
             })
             .collect();
         self.stop();
+    }
+
+    /// A new job type (run mode's setting); restarts the run.
+    pub fn set_job_type(&mut self, job_type: JobType, tasks: &[TaskSpec]) -> Result<(), String> {
+        self.job_type = job_type;
+        self.restart(tasks)
     }
 
     /// Leaves run mode: no simulation.
@@ -84,6 +156,8 @@ impl RunState {
         self.playing = false;
         let settings = Settings {
             seed: self.seed,
+            job_type: self.job_type,
+            restart: self.restart,
             ..Settings::default()
         };
         let sim = Simulation::new(tasks.to_vec(), self.behaviours.clone(), settings)
@@ -142,6 +216,41 @@ impl RunState {
         };
         *slot = behaviour;
         self.restart(tasks)
+    }
+
+    /// Does `action` to the allocation at the current time.
+    pub fn act(&mut self, action: Outside) -> Result<(), String> {
+        if let Some(sim) = &mut self.sim {
+            sim.act_now(action).map_err(|e| e.to_string())?;
+        }
+        Ok(())
+    }
+
+    pub fn selected(&self) -> Option<usize> {
+        self.selected
+    }
+
+    /// Shows task `i`'s events, or hides them if they are shown.
+    pub fn select(&mut self, i: usize) {
+        self.selected = (self.selected != Some(i)).then_some(i);
+    }
+
+    /// What the run's status line says: "finished" only once every task is
+    /// dead (the allocation is done); "stopped at the horizon" when the run
+    /// was cut off; "nothing more happens" when tasks still run but nothing
+    /// is due (run until killed: stop or restart them); nothing while it goes on.
+    pub fn status(&self) -> &'static str {
+        match &self.sim {
+            Some(sim) if sim.was_cut_off() => "stopped at the horizon",
+            Some(sim) if sim.is_finished() => {
+                if sim.states().iter().all(|s| s.state == crate::Status::Dead) {
+                    "finished"
+                } else {
+                    "nothing more happens"
+                }
+            }
+            _ => "",
+        }
     }
 
     /// A playing simulation's tick: advances the clock by one tick of real

@@ -19,8 +19,9 @@ use yew::prelude::*;
 use super::app::App;
 use super::browser;
 use super::msg::{BoardMsg, Export, ImportMsg, Mode, Msg, RunMsg};
-use super::state::{ImportState, RunState, Switchboard};
+use super::state::{seconds, ImportState, RunState, Switchboard};
 use super::TaskView;
+use crate::tools::sim::{Outside, Simulation, EVENTS_KEPT};
 use crate::{Coordinator, Stage};
 use diagram::Diagram;
 use fsm::{fsm_view, FsmProps};
@@ -141,6 +142,7 @@ pub fn full(page: &Page, link: &Scope<App>) -> Html {
         <>
         { toolbar(&ToolbarProps {
             phase,
+            run_mode: page.mode == Mode::Run,
             share: page.share_url(),
             on_preset: link.callback(|id| Msg::Board(BoardMsg::Preset(id))),
             on_restart: board(|| BoardMsg::Restart),
@@ -225,6 +227,9 @@ fn run_section(page: &Page, run: &RunState, link: &Scope<App>) -> Html {
             speed={run.speed()}
             seed={run.seed()}
             tasks={Rc::new(names.iter().cloned().zip(run.behaviours().iter().cloned()).collect::<Vec<_>>())}
+            job_type={run.job_type()}
+            status={run.status()}
+            on_job_type={link.callback(|t| Msg::Run(RunMsg::SetJobType(t)))}
             on_play={ctl(|| RunMsg::Play)}
             on_pause={ctl(|| RunMsg::Pause)}
             on_step={ctl(|| RunMsg::Step)}
@@ -234,15 +239,71 @@ fn run_section(page: &Page, run: &RunState, link: &Scope<App>) -> Html {
             on_seed={link.callback(|s| Msg::Run(RunMsg::SetSeed(s)))}
             on_behaviour={link.callback(|(i, b)| Msg::Run(RunMsg::SetBehaviour(i, b)))}
         />
+        { alloc_actions(link) }
         <div class="timeline-head">
             <h3>{ "Timeline" }</h3>
             <button type="button" data-export="timeline"
                 onclick={link.callback(|_| Msg::Export(Export::Timeline))}>{ "Timeline SVG" }</button>
         </div>
         <div class="diagram-scroll">
-            <Timeline tasks={Rc::new(names)} events={Rc::new(sim.events().to_vec())} now_ms={sim.now_ms()} />
+            <Timeline tasks={Rc::new(names.clone())} events={Rc::new(sim.events().to_vec())} now_ms={sim.now_ms()} />
         </div>
+        { task_events(sim, &names, run.selected(), link) }
         </>
+    }
+}
+
+/// What Nomad's client can be asked while the allocation runs, each button
+/// saying what it does (no hover needed).
+fn alloc_actions(link: &Scope<App>) -> Html {
+    let act = |action: Outside| link.callback(move |_: MouseEvent| Msg::Run(RunMsg::Act(action)));
+    html! {
+        <div class="alloc-actions" role="group" aria-label="Allocation">
+            <button type="button" data-run="restart-running" onclick={act(Outside::RestartRunning)}>
+                { "Restart running tasks" }</button>
+            <button type="button" data-run="restart-all" onclick={act(Outside::RestartAll)}>
+                { "Restart all tasks" }</button>
+            <button type="button" data-run="stop" onclick={act(Outside::StopAlloc)}>{ "Stop the allocation" }</button>
+            <button type="button" data-run="client-restart" onclick={act(Outside::ClientRestart)}>
+                { "Restart the client" }</button>
+            <p class="hint">
+                { "As " }<code>{ "nomad alloc restart" }</code>{ " (running tasks only, outside their restart policy), " }
+                <code>{ "-all-tasks" }</code>{ " (back to init; dead lifecycle tasks run again), " }
+                <code>{ "nomad alloc stop" }</code>{ " (everything but poststop is killed), and a Nomad client restart (restore)." }
+            </p>
+        </div>
+    }
+}
+
+/// Each task's Nomad events, as `nomad alloc status` lists them: pick a task.
+fn task_events(
+    sim: &Simulation,
+    names: &[String],
+    selected: Option<usize>,
+    link: &Scope<App>,
+) -> Html {
+    html! {
+        <div class="task-events">
+            <div class="task-picks" role="group" aria-label="Show a task's events">
+                { for names.iter().enumerate().map(|(i, name)| html! {
+                    <button type="button" data-events-of={name.clone()} aria-pressed={(selected == Some(i)).to_string()}
+                        onclick={link.callback(move |_| Msg::Run(RunMsg::Select(i)))}>{ format!("{name} events") }</button>
+                }) }
+            </div>
+            if let Some(i) = selected.filter(|&i| i < names.len()) {
+                <table class="events" data-events={names[i].clone()}>
+                    <caption>{ format!("Recent events of {} (the last {EVENTS_KEPT}, as Nomad keeps them)", names[i]) }</caption>
+                    <thead><tr><th scope="col">{ "time" }</th><th scope="col">{ "type" }</th><th scope="col">{ "description" }</th></tr></thead>
+                    <tbody>
+                        { for sim.task_events(i).map(|(at, event)| html! {
+                            <tr data-event-type={event.type_name()}>
+                                <td>{ seconds(*at) }</td><td>{ event.type_name() }</td><td>{ event.message(names) }</td>
+                            </tr>
+                        }) }
+                    </tbody>
+                </table>
+            }
+        </div>
     }
 }
 

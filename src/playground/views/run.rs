@@ -7,6 +7,7 @@ use std::rc::Rc;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
+use crate::tools::sim::restarts::JobType;
 use crate::tools::sim::{Behaviour, Exit};
 
 /// The speeds offered (simulated seconds per real second), with their labels.
@@ -20,6 +21,10 @@ pub struct RunProps {
     pub speed: f64,
     pub seed: u64,
     pub tasks: Rc<Vec<(String, Behaviour)>>,
+    pub job_type: JobType,
+    /// "finished", "stopped at the horizon", or nothing while it goes on.
+    pub status: &'static str,
+    pub on_job_type: Callback<JobType>,
     pub on_play: Callback<()>,
     pub on_pause: Callback<()>,
     pub on_step: Callback<()>,
@@ -41,6 +46,16 @@ pub fn RunPanel(props: &RunProps) -> Html {
         let select: HtmlSelectElement = e.target_unchecked_into();
         if let Some((_, v)) = SPEEDS.iter().find(|(label, _)| *label == select.value()) {
             on_speed.emit(*v);
+        }
+    });
+    let on_job_type = props.on_job_type.clone();
+    let job_type = Callback::from(move |e: Event| {
+        let select: HtmlSelectElement = e.target_unchecked_into();
+        if let Some(t) = JobType::ALL
+            .into_iter()
+            .find(|t| t.as_str() == select.value())
+        {
+            on_job_type.emit(t);
         }
     });
     let on_seed = props.on_seed.clone();
@@ -73,8 +88,17 @@ pub fn RunPanel(props: &RunProps) -> Html {
                 <label>{ "Seed " }
                     <input type="number" min="0" data-run="seed" value={props.seed.to_string()} onchange={seed} />
                 </label>
-                <span class="clock" data-clock={props.now_ms.to_string()} data-finished={props.finished.to_string()}>
-                    { format!("t = {}{}", crate::playground::state::seconds(props.now_ms), if props.finished { " · finished" } else { "" }) }
+                <label>{ "Job type " }
+                    <select data-run="job-type" onchange={job_type}>
+                        { for JobType::ALL.iter().map(|t| html! {
+                            <option value={t.as_str()} selected={*t == props.job_type}>{ t.as_str() }</option>
+                        }) }
+                    </select>
+                </label>
+                <span class="clock" data-clock={props.now_ms.to_string()} data-finished={props.finished.to_string()}
+                    data-status={props.status}>
+                    { format!("t = {}{}", crate::playground::state::seconds(props.now_ms),
+                        if props.status.is_empty() { String::new() } else { format!(" · {}", props.status) }) }
                 </span>
             </div>
             <table class="behaviours">

@@ -1,12 +1,13 @@
 //! The timeline under the diagram in run mode: one row per task, coloured
-//! segments for pending, running, dead and failed, and vertical marks where
-//! the phase changed and gates moved.
+//! segments for pending (restarting stretches included), running, dead and
+//! failed; short marks where a task was restarted, interrupted (Killing) and
+//! killed; and vertical marks where the phase changed and gates moved.
 
 use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::tools::sim::{SimEvent, SimEventKind};
+use crate::tools::sim::{SimEvent, SimEventKind, TaskEvent};
 use crate::{Status, TaskState};
 
 /// The timeline's own styles, inside the SVG so that an export is styled too.
@@ -21,6 +22,8 @@ const STYLE: &str = r#"
 .timeline .mark.gate.closed { stroke: #94a3b8; }
 .timeline .now { stroke: #0f172a; stroke-width: 1; }
 .timeline .phase-label { fill: #2563eb; font-size: 10px; }
+.timeline .ev { stroke-width: 2; } .timeline .ev.killing { stroke: #b91c1c; }
+.timeline .ev.restarting { stroke: #a16207; } .timeline .ev.killed { stroke: #0f172a; }
 "#;
 
 #[derive(Properties, PartialEq)]
@@ -114,6 +117,26 @@ pub fn Timeline(props: &TimelineProps) -> Html {
                     </g>
                 }),
                 SimEventKind::Task { .. } => None,
+            }) }
+            { for props.events.iter().filter_map(|e| match &e.kind {
+                SimEventKind::Task { task, event: Some(ev), .. } if *task < props.tasks.len() => {
+                    let class = match ev {
+                        TaskEvent::Killing { .. } => "killing",
+                        TaskEvent::Killed => "killed",
+                        TaskEvent::Restarting { .. } => "restarting",
+                        _ => return None,
+                    };
+                    let y = TOP + ROW * *task as i64;
+                    Some(html! {
+                        <line class={classes!("ev", class)} data-event-mark={class}
+                            x1={x(e.at_ms).to_string()} x2={x(e.at_ms).to_string()}
+                            y1={(y + 1).to_string()} y2={(y + ROW - 3).to_string()}>
+                            <title>{ format!("{}: {} at {} — {}", props.tasks[*task], ev.type_name(),
+                                crate::playground::state::seconds(e.at_ms), ev.message(&props.tasks)) }</title>
+                        </line>
+                    })
+                }
+                _ => None,
             }) }
             <line class="now" x1={x(props.now_ms).to_string()} x2={x(props.now_ms).to_string()}
                 y1={TOP.to_string()} y2={(height - 16).to_string()} />

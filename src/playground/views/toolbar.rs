@@ -8,6 +8,8 @@ use crate::Phase;
 #[derive(PartialEq)]
 pub struct ToolbarProps {
     pub phase: Phase,
+    /// Run mode: the switchboard's own controls are hidden (run mode has its own).
+    pub run_mode: bool,
     pub share: String,
     pub on_preset: Callback<&'static str>,
     pub on_restart: Callback<()>,
@@ -49,9 +51,11 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
                 }) }
             </nav>
             <div class="controls" role="group" aria-label="Alloc runner">
-                { button("All pending", "Report every task pending (needed after a restart)", &props.on_all_pending) }
-                { button("Restart", "Alloc restart: back to init, every gate closed", &props.on_restart) }
-                { button("Restore", "Alloc restore: apply the current states through restore()", &props.on_restore) }
+                if !props.run_mode {
+                    { button("All pending", "Report every task pending (needed after a restart)", &props.on_all_pending) }
+                    { button("Restart", "Alloc restart: back to init, every gate closed", &props.on_restart) }
+                    { button("Restore", "Alloc restore: apply the current states through restore()", &props.on_restore) }
+                }
                 { button("Reset", "Same tasks, all pending, new coordinator", &props.on_reset) }
                 <label class="share">
                     <span>{ "Share link" }</span>

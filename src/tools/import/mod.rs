@@ -12,29 +12,74 @@
 use serde::{Deserialize, Serialize};
 
 use crate::model::{TaskSpec, TaskState};
+use crate::tools::sim::restarts::{JobType, Nanos, RestartMode, RestartPolicy};
 
 #[cfg(feature = "import")]
 mod parse;
 #[cfg(feature = "import")]
 pub use parse::{allocation, jobspec};
 
-/// A task as imported: its spec and Nomad's `leader` flag.
+/// A `restart` block as written: the fields it sets. Nomad merges a group's
+/// block into the job type's default policy, and a task's into its group's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct RestartBlock {
+    pub attempts: Option<u32>,
+    pub interval: Option<Nanos>,
+    pub delay: Option<Nanos>,
+    pub mode: Option<RestartMode>,
+}
+
+impl RestartBlock {
+    /// `base` with this block's fields over it (Nomad's `RestartPolicy.Merge`).
+    pub fn merged_into(&self, base: RestartPolicy) -> RestartPolicy {
+        RestartPolicy {
+            attempts: self.attempts.unwrap_or(base.attempts),
+            interval: self.interval.unwrap_or(base.interval),
+            delay: self.delay.unwrap_or(base.delay),
+            mode: self.mode.unwrap_or(base.mode),
+        }
+    }
+}
+
+/// A task as imported: its spec, Nomad's `leader` flag, its `kill_timeout`
+/// and its own `restart` block.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ImportedTask {
     pub spec: TaskSpec,
     pub leader: bool,
+    pub kill_timeout: Option<Nanos>,
+    pub restart: Option<RestartBlock>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ImportedGroup {
     pub name: String,
     pub tasks: Vec<ImportedTask>,
+    pub restart: Option<RestartBlock>,
 }
 
-/// A job's task groups, and notes on what was skipped.
+impl ImportedGroup {
+    /// The group's restart policy in a job of type `job`, as Nomad
+    /// canonicalizes it: the job type's default, the group's block over it.
+    pub fn restart_policy(&self, job: JobType) -> RestartPolicy {
+        let default = job.default_restart_policy();
+        self.restart.map_or(default, |b| b.merged_into(default))
+    }
+}
+
+impl ImportedTask {
+    /// The task's own policy, when it has a `restart` block: the group's
+    /// policy with the task's block over it.
+    pub fn restart_policy(&self, group: RestartPolicy) -> Option<RestartPolicy> {
+        self.restart.map(|b| b.merged_into(group))
+    }
+}
+
+/// A job's type, task groups, and notes on what was skipped.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ImportedJob {
     pub name: String,
+    pub job_type: JobType,
     pub groups: Vec<ImportedGroup>,
     pub notes: Vec<String>,
 }

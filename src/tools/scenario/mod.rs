@@ -9,7 +9,7 @@ pub mod link;
 pub mod presets;
 
 pub use link::{state_token, MAX_HASH_LEN, MAX_TASKS};
-pub use presets::{default_preset, Preset, PRESETS};
+pub use presets::{default_preset, Preset, PresetRun, PRESETS};
 
 use crate::model::{Stage, Status, TaskSpec, TaskState};
 

@@ -2,6 +2,8 @@
 
 use super::Scenario;
 use crate::model::Stage;
+use crate::tools::sim::restarts::JobType;
+use crate::tools::sim::{Behaviour, Run};
 
 /// A ready-made scenario the playground offers.
 #[derive(Debug, Clone, Copy)]
@@ -11,12 +13,39 @@ pub struct Preset {
     /// What the preset shows, in one sentence.
     pub about: &'static str,
     pub tasks: &'static [(&'static str, Stage)],
+    /// A scene about time: how the tasks run (the playground opens it in run mode).
+    pub run: Option<PresetRun>,
+}
+
+/// How a preset's tasks run: the job type, and scripts of runs for some tasks
+/// (by position; the others behave as is typical for their stage).
+#[derive(Debug, Clone, Copy)]
+pub struct PresetRun {
+    pub job_type: JobType,
+    pub scripts: &'static [(usize, &'static [Run])],
 }
 
 impl Preset {
     /// The preset's tasks, all pending.
     pub fn scenario(&self) -> Scenario {
         Scenario::pending(self.tasks.iter().copied())
+    }
+
+    /// Each task's behaviour in run mode: its script if the preset gives one,
+    /// the typical behaviour of its stage otherwise.
+    pub fn behaviours(&self) -> Vec<Behaviour> {
+        let scripts = self.run.map_or(&[][..], |r| r.scripts);
+        self.tasks
+            .iter()
+            .enumerate()
+            .map(|(i, &(_, stage))| {
+                let mut behaviour = Behaviour::typical(stage);
+                if let Some((_, runs)) = scripts.iter().find(|(t, _)| *t == i) {
+                    behaviour.runs = runs.to_vec();
+                }
+                behaviour
+            })
+            .collect()
     }
 
     /// The preset with this id.
@@ -44,24 +73,28 @@ pub const PRESETS: &[Preset] = &[
             ("log-shipper", PoststartSidecar),
             ("cleanup", Poststop),
         ],
+        run: None,
     },
     Preset {
         id: "main-only",
         title: "Only a main task",
         about: "No lifecycle block at all: the main gate opens as soon as the task is pending.",
         tasks: &[("web", Main)],
+        run: None,
     },
     Preset {
         id: "init",
         title: "Prestart init + main",
         about: "A migration must exit successfully before the main task may start.",
         tasks: &[("migrate", PrestartEphemeral), ("web", Main)],
+        run: None,
     },
     Preset {
         id: "service-mesh",
         title: "Sidecar proxy + main",
         about: "Service-mesh style: the proxy sidecar must be running before the main task starts, and keeps running beside it.",
         tasks: &[("connect-proxy", PrestartSidecar), ("web", Main)],
+        run: None,
     },
     Preset {
         id: "poststart",
@@ -72,12 +105,54 @@ pub const PRESETS: &[Preset] = &[
             ("log-shipper", PoststartSidecar),
             ("warm-cache", PoststartEphemeral),
         ],
+        run: None,
     },
     Preset {
         id: "poststop",
         title: "Main + poststop cleanup",
         about: "The cleanup task waits until every other task is dead.",
         tasks: &[("batch", Main), ("cleanup", Poststop)],
+        run: None,
+    },
+    Preset {
+        id: "flaky-init",
+        title: "Init fails twice, then succeeds",
+        about: "A service job's migration fails twice; Nomad's restart policy retries it after a jittered delay each time, and the main task starts once it succeeds.",
+        tasks: &[("migrate", PrestartEphemeral), ("web", Main)],
+        run: Some(PresetRun {
+            job_type: JobType::Service,
+            scripts: &[
+                (
+                    0,
+                    &[
+                        Run::exits(500, Some(2_000), 1),
+                        Run::exits(500, Some(2_000), 1),
+                        Run::exits(500, Some(2_000), 0),
+                    ],
+                ),
+                (1, &[Run::exits(500, None, 0)]),
+            ],
+        }),
+    },
+    Preset {
+        id: "service-exit-0",
+        title: "Service task exits 0",
+        about: "In a service job a main task that exits successfully is still restarted; once its attempts run out it fails, with no failed exit at all.",
+        tasks: &[("web", Main)],
+        run: Some(PresetRun {
+            job_type: JobType::Service,
+            scripts: &[(0, &[Run::exits(500, Some(5_000), 0)])],
+        }),
+    },
+    Preset {
+        id: "init-exhausted",
+        title: "Init exhausts its attempts",
+        about: "A migration that always fails is retried twice, then Nomad gives up: its siblings are killed, the cleanup task runs, and the allocation fails.",
+        tasks: &[("migrate", PrestartEphemeral), ("proxy", PrestartSidecar), ("web", Main), ("cleanup", Poststop)],
+        run: Some(PresetRun {
+            job_type: JobType::Service,
+            scripts: &[(0, &[Run::exits(500, Some(2_000), 1)])],
+        }),
     },
 ];
 
@@ -109,5 +184,8 @@ mod tests {
             }
         }
         assert_eq!(default_preset().id, "full");
+        for preset in PRESETS {
+            assert_eq!(preset.behaviours().len(), preset.tasks.len());
+        }
     }
 }

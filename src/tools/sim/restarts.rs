@@ -409,6 +409,74 @@ pub fn go_duration(ns: Nanos) -> String {
     }
 }
 
+/// Reads a duration as Go's `time.ParseDuration` does (`15s`, `1h30m`,
+/// `1.5s`, `300ms`, `2us`): a sequence of decimal numbers, each with an
+/// optional fraction and a unit (`ns`, `us` or `µs`, `ms`, `s`, `m`, `h`).
+/// Negative durations and anything past `u64::MAX` nanoseconds are refused.
+/// (No well-kept crate parses Go's syntax; this follows its grammar.)
+pub fn parse_go_duration(text: &str) -> Result<Nanos, String> {
+    let invalid = || format!("invalid duration {text:?}");
+    let rest = text.strip_prefix('+').unwrap_or(text);
+    if rest == "0" {
+        return Ok(0);
+    }
+    if rest.is_empty() || rest.starts_with('-') {
+        return Err(invalid());
+    }
+    let mut total: u128 = 0;
+    let mut chars = rest.char_indices().peekable();
+    while chars.peek().is_some() {
+        // The number: digits, then an optional fraction.
+        let (mut whole, mut frac, mut scale, mut digits) = (0u128, 0u128, 1u128, 0);
+        while let Some(&(_, c @ '0'..='9')) = chars.peek() {
+            whole = whole
+                .saturating_mul(10)
+                .saturating_add(u128::from(c as u8 - b'0'));
+            digits += 1;
+            chars.next();
+        }
+        if let Some(&(_, '.')) = chars.peek() {
+            chars.next();
+            while let Some(&(_, c @ '0'..='9')) = chars.peek() {
+                // Digits past nanosecond precision of an hour don't matter.
+                if scale < 10u128.pow(15) {
+                    frac = frac * 10 + u128::from(c as u8 - b'0');
+                    scale *= 10;
+                }
+                digits += 1;
+                chars.next();
+            }
+        }
+        if digits == 0 {
+            return Err(invalid());
+        }
+        // The unit: everything up to the next digit or dot.
+        let start = chars.peek().map_or(rest.len(), |&(i, _)| i);
+        while chars
+            .peek()
+            .is_some_and(|&(_, c)| c != '.' && !c.is_ascii_digit())
+        {
+            chars.next();
+        }
+        let end = chars.peek().map_or(rest.len(), |&(i, _)| i);
+        let unit: u128 = match &rest[start..end] {
+            "" => return Err(format!("missing unit in duration {text:?}")),
+            "ns" => 1,
+            "us" | "µs" | "μs" => 1_000,
+            "ms" => 1_000_000,
+            "s" => 1_000_000_000,
+            "m" => 60_000_000_000,
+            "h" => 3_600_000_000_000,
+            other => return Err(format!("unknown unit {other:?} in duration {text:?}")),
+        };
+        let value = whole
+            .saturating_mul(unit)
+            .saturating_add(frac * unit / scale);
+        total = total.saturating_add(value);
+    }
+    u64::try_from(total).map_err(|_| invalid())
+}
+
 /// `v` split at `digits` decimal places: the whole part, and the fraction as
 /// `.ddd` without trailing zeros (empty when it is zero).
 fn split_fraction(v: u64, digits: u32) -> (u64, String) {
@@ -474,6 +542,52 @@ mod tests {
         for (ns, want) in cases {
             assert_eq!(go_duration(ns), want, "{ns}");
         }
+    }
+
+    #[test]
+    fn go_durations_parse_as_go_parses_them() {
+        let ok = [
+            ("0", 0),
+            ("15s", 15_000 * MS),
+            ("30m", 1_800_000 * MS),
+            ("1h30m", 5_400_000 * MS),
+            ("1.5s", 1_500 * MS),
+            (".5s", 500 * MS),
+            ("300ms", 300 * MS),
+            ("2us", 2_000),
+            ("2µs", 2_000),
+            ("7ns", 7),
+            ("+1m0s", 60_000 * MS),
+            ("1h1m1.001s", 3_661_001 * MS),
+        ];
+        for (text, ns) in ok {
+            assert_eq!(parse_go_duration(text), Ok(ns), "{text}");
+            if ns > 0 {
+                assert_eq!(
+                    parse_go_duration(&go_duration(ns)),
+                    Ok(ns),
+                    "round trip of {text}"
+                );
+            }
+        }
+        for bad in [
+            "",
+            "s",
+            "15",
+            "-1s",
+            "1x",
+            "1.s.",
+            "1 s",
+            "1d",
+            ".s",
+            "99999999999999999999h",
+        ] {
+            assert!(parse_go_duration(bad).is_err(), "{bad:?} should fail");
+        }
+        assert_eq!(
+            parse_go_duration("1d").unwrap_err(),
+            "unknown unit \"d\" in duration \"1d\""
+        );
     }
 
     #[test]
