@@ -261,3 +261,29 @@ test("run mode's allocation controls: restart running tasks, then stop", async (
   assert.deepEqual(page.problems, []);
   await page.close();
 });
+
+test("a share link made in run mode reopens the run: job type, seed and behaviours", async () => {
+  const page = await open("#init=prestart-ephemeral,pending&web=main,pending");
+  await page.click('[data-mode="run"]');
+  await page.selectOption('[data-run="job-type"]', "batch");
+  await page.fill('[data-run="seed"]', "7");
+  await page.press('[data-run="seed"]', "Enter");
+  await page.check('[data-behaviour="init"] input[aria-label="init fails"]');
+  await page.waitForFunction(() => location.hash.includes("~run=batch,7") && location.hash.includes("~t.0="));
+  const link = await page.inputValue("[data-share]");
+  const again = await ctx.browser.newPage();
+  await again.goto(link);
+  await again.waitForSelector("[data-phase]");
+  assert.equal(await again.getAttribute('[data-mode="run"]', "aria-pressed"), "true");
+  assert.equal(await again.inputValue('[data-run="job-type"]'), "batch");
+  assert.equal(await again.inputValue('[data-run="seed"]'), "7");
+  assert.equal(await again.isChecked('[data-behaviour="init"] input[aria-label="init fails"]'), true);
+  // An old link (tasks and states only) still opens, in switchboard mode.
+  await again.goto(link.split("&~")[0].replace("#", "#") + "");
+  await again.reload();
+  await again.waitForSelector("[data-phase]");
+  assert.equal(await again.getAttribute('[data-mode="switchboard"]', "aria-pressed"), "true");
+  await again.close();
+  assert.deepEqual(page.problems, []);
+  await page.close();
+});

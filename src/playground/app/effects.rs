@@ -9,10 +9,10 @@ use yew::prelude::*;
 use super::App;
 use crate::playground::browser;
 use crate::playground::msg::{ImportMsg, Mode, Msg, RunMsg};
-use crate::playground::state::{Arm, ImportState, RunSetup, Switchboard, TICK_MS};
+use crate::playground::state::{Arm, ImportState, Switchboard, TICK_MS};
 use crate::playground::worker::ImportWorker;
 use crate::tools::import::ImportRequest;
-use crate::tools::scenario::Scenario;
+use crate::tools::scenario::{RunSpec, Scenario};
 
 impl App {
     /// The import worker, started on first use.
@@ -48,31 +48,41 @@ impl App {
     }
 
     /// A switchboard change that may build a new coordinator (a load, an
-    /// edit, a reset): when it did, run mode follows, set up as `setup` says.
+    /// edit, a reset): when it did, run mode follows, run as `spec` says.
     pub(super) fn reload(
         &mut self,
         ctx: &Context<Self>,
-        setup: &RunSetup,
+        spec: Option<&RunSpec>,
         change: impl FnOnce(&mut Switchboard) -> Result<Vec<Arm>, String>,
     ) {
         let before = self.board.generation();
         let result = change(&mut self.board);
         if self.board.generation() != before {
-            self.run.set_tasks(&self.board.scenario().tasks, setup);
+            self.run.set_tasks(&self.board.scenario().tasks, spec);
             self.ascii = None;
             self.start_run_if_shown();
         }
         self.settle(ctx, result);
     }
 
-    pub(super) fn load(
-        &mut self,
-        ctx: &Context<Self>,
-        scenario: Scenario,
-        why: &str,
-        setup: &RunSetup,
-    ) {
-        self.reload(ctx, setup, |board| board.load(scenario, why));
+    /// A new scenario; one that says how it runs (a preset about time, an
+    /// import, a link made in run mode) opens in run mode.
+    pub(super) fn load(&mut self, ctx: &Context<Self>, scenario: Scenario, why: &str) {
+        let spec = scenario.run.clone();
+        if spec.is_some() {
+            self.mode = Mode::Run;
+        }
+        self.reload(ctx, spec.as_ref(), |board| board.load(scenario, why));
+    }
+
+    /// The URL hash for the page as it is: the scenario, and in run mode how
+    /// it runs.
+    pub(super) fn share_hash(&self) -> String {
+        let mut scenario = self.board.scenario().clone();
+        if self.mode == Mode::Run {
+            scenario.run = Some(self.run.spec());
+        }
+        scenario.to_hash()
     }
 
     pub(super) fn start_run_if_shown(&mut self) {
@@ -91,7 +101,7 @@ impl App {
             Ok(arms) => self.arm(ctx, arms),
             Err(err) => self.notice = Some(err),
         }
-        browser::set_hash(&self.board.scenario().to_hash());
+        browser::set_hash(&self.share_hash());
     }
 
     /// Awaits each task runner's real wait, reporting back when it resolves.

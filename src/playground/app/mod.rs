@@ -12,7 +12,7 @@ use effects::schedule_tick;
 
 use super::browser;
 use super::msg::{BoardMsg, Export, ImportMsg, Mode, Msg, RunMsg};
-use super::state::{ImportOutcome, ImportState, Imported, RunSetup, RunState, Switchboard};
+use super::state::{ImportOutcome, ImportState, Imported, RunState, Switchboard};
 use super::views::{self, Page};
 use super::worker::ImportWorker;
 use crate::tools::ascii;
@@ -60,7 +60,7 @@ impl Component for App {
             worker: None,
             _hash_listener: browser::on_hash_change(move || link.send_message(Msg::HashChanged)),
         };
-        app.load(ctx, scenario, "page loaded", &RunSetup::default());
+        app.load(ctx, scenario, "page loaded");
         app
     }
 
@@ -73,6 +73,7 @@ impl Component for App {
             Msg::SetMode(mode) => {
                 self.mode = mode;
                 self.start_run_if_shown();
+                browser::set_hash(&self.share_hash());
             }
             Msg::Admitted {
                 generation,
@@ -86,13 +87,11 @@ impl Component for App {
                 let Some(hash) = browser::hash() else {
                     return false;
                 };
-                if hash == self.board.scenario().to_hash() {
+                if hash == self.share_hash() {
                     return false;
                 }
                 match Scenario::from_hash(&hash) {
-                    Ok(scenario) => {
-                        self.load(ctx, scenario, "share link opened", &RunSetup::default())
-                    }
+                    Ok(scenario) => self.load(ctx, scenario, "share link opened"),
                     Err(err) => self.notice = Some(format!("{err}. Nothing was changed.")),
                 }
             }
@@ -113,6 +112,7 @@ impl Component for App {
             mode: self.mode,
             notice: self.notice.as_deref(),
             ascii: self.ascii.as_deref(),
+            share: browser::share_url(&self.share_hash()),
         };
         if self.embed {
             views::embed(&page, ctx.link())
@@ -130,21 +130,17 @@ impl App {
             BoardMsg::AllPending => board.all_pending(),
             BoardMsg::Restart => Ok(board.restart()),
             BoardMsg::Restore => board.restore(),
-            BoardMsg::Reset => return self.reload(ctx, &RunSetup::default(), |b| b.reset()),
+            BoardMsg::Reset => return self.reload(ctx, None, |b| b.reset()),
             BoardMsg::Preset(id) => return self.preset(ctx, id),
-            BoardMsg::Rename(i, name) => {
-                return self.reload(ctx, &RunSetup::default(), |b| Ok(b.rename(i, name)))
-            }
+            BoardMsg::Rename(i, name) => return self.reload(ctx, None, |b| Ok(b.rename(i, name))),
             BoardMsg::SetHook(i, hook) => {
-                return self.reload(ctx, &RunSetup::default(), |b| Ok(b.set_hook(i, hook)))
+                return self.reload(ctx, None, |b| Ok(b.set_hook(i, hook)))
             }
             BoardMsg::SetSidecar(i, on) => {
-                return self.reload(ctx, &RunSetup::default(), |b| Ok(b.set_sidecar(i, on)))
+                return self.reload(ctx, None, |b| Ok(b.set_sidecar(i, on)))
             }
-            BoardMsg::Delete(i) => {
-                return self.reload(ctx, &RunSetup::default(), |b| Ok(b.delete(i)))
-            }
-            BoardMsg::Add => return self.reload(ctx, &RunSetup::default(), |b| Ok(b.add())),
+            BoardMsg::Delete(i) => return self.reload(ctx, None, |b| Ok(b.delete(i))),
+            BoardMsg::Add => return self.reload(ctx, None, |b| Ok(b.add())),
         };
         self.settle(ctx, result);
     }
@@ -154,11 +150,8 @@ impl App {
         let Some(preset) = Preset::find(id) else {
             return;
         };
-        if preset.run.is_some() {
-            self.mode = Mode::Run;
-        }
         let why = format!("preset “{}”", preset.title);
-        self.load(ctx, preset.scenario(), &why, &RunSetup::of_preset(preset));
+        self.load(ctx, preset.scenario(), &why);
     }
 
     fn run_update(&mut self, ctx: &Context<Self>, msg: RunMsg) {
@@ -180,6 +173,8 @@ impl App {
         if let Err(err) = result {
             self.notice = Some(err);
         }
+        // A setting changed: the link carries it.
+        browser::set_hash(&self.share_hash());
     }
 
     /// Returns whether the page changed (typing only stores the text).
@@ -201,11 +196,7 @@ impl App {
             ImportMsg::Reply(reply) => self.import.on_reply(reply),
         };
         match outcome {
-            Some(ImportOutcome::Load(Imported {
-                scenario,
-                setup,
-                why,
-            })) => self.load(ctx, scenario, &why, &setup),
+            Some(ImportOutcome::Load(Imported { scenario, why })) => self.load(ctx, scenario, &why),
             Some(ImportOutcome::Allocation(states)) => match self.board.apply_allocation(&states) {
                 Ok(arms) => {
                     self.mode = Mode::Manual;

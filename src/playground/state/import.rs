@@ -4,16 +4,15 @@
 
 use std::rc::Rc;
 
-use super::run::{RunSetup, TaskSetup};
 use crate::tools::import::{ImportReply, ImportRequest, ImportedJob};
-use crate::tools::scenario::Scenario;
+use crate::tools::scenario::{RunSpec, Scenario};
+use crate::tools::sim::Behaviour;
 use crate::{validate_tasks, TaskState};
 
-/// A task group ready to load: its scenario (every task pending), how run
-/// mode should run it, and the log line that says where it came from.
+/// A task group ready to load: its scenario (every task pending, and how
+/// run mode runs it), and the log line that says where it came from.
 pub struct Imported {
     pub scenario: Scenario,
-    pub setup: RunSetup,
     pub why: String,
 }
 
@@ -107,23 +106,31 @@ impl ImportState {
         }
         let states = vec![TaskState::pending(); tasks.len()];
         let policy = group.restart_policy(job.job_type);
-        let setup = RunSetup {
+        let behaviours = group
+            .tasks
+            .iter()
+            .map(|t| {
+                let mut b = Behaviour::typical(t.spec.stage());
+                b.leader = t.leader;
+                b.restart = t.restart_policy(policy);
+                if let Some(ns) = t.kill_timeout {
+                    b.kill_timeout_ms = ns / 1_000_000;
+                }
+                b
+            })
+            .collect();
+        let run = RunSpec {
             job_type: job.job_type,
+            seed: None,
             restart: Some(policy),
-            tasks: group
-                .tasks
-                .iter()
-                .map(|t| TaskSetup {
-                    leader: t.leader,
-                    kill_timeout_ms: t.kill_timeout.map(|ns| ns / 1_000_000),
-                    restart: t.restart_policy(policy),
-                    runs: None,
-                })
-                .collect(),
+            behaviours,
         };
         Some(Imported {
-            scenario: Scenario { tasks, states },
-            setup,
+            scenario: Scenario {
+                tasks,
+                states,
+                run: Some(run),
+            },
             why: format!(
                 "imported job `{}` ({}), group `{}`",
                 job.name, job.job_type, group.name
@@ -172,14 +179,12 @@ mod tests {
         else {
             panic!("should load")
         };
-        let leaders: Vec<bool> = imported.setup.tasks.iter().map(|t| t.leader).collect();
+        let run = imported.scenario.run.as_ref().unwrap();
+        let leaders: Vec<bool> = run.behaviours.iter().map(|b| b.leader).collect();
         assert_eq!(leaders, [true, false]);
-        assert_eq!(imported.setup.tasks[0].kill_timeout_ms, Some(45_000));
-        assert_eq!(imported.setup.job_type, JobType::Batch);
-        assert_eq!(
-            imported.setup.restart,
-            Some(JobType::Batch.default_restart_policy())
-        );
+        assert_eq!(run.behaviours[0].kill_timeout_ms, 45_000);
+        assert_eq!(run.job_type, JobType::Batch);
+        assert_eq!(run.restart, Some(JobType::Batch.default_restart_policy()));
         assert_eq!(imported.why, "imported job `j` (batch), group `g`");
         assert!(imported.scenario.all_pending());
         assert_eq!((state.in_flight, state.answered), (0, 1));

@@ -9,7 +9,7 @@ mod run;
 mod switchboard;
 
 pub use import::{ImportOutcome, ImportState, Imported};
-pub use run::{seconds, RunSetup, RunState, TICK_MS};
+pub use run::{seconds, RunState, TICK_MS};
 pub use switchboard::{Arm, Switchboard};
 
 use crate::Transition;

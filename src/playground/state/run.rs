@@ -1,8 +1,8 @@
 //! Run mode: a simulated alloc runner plays the group on a seeded clock.
 
-use crate::tools::scenario::Preset;
+use crate::tools::scenario::RunSpec;
 use crate::tools::sim::restarts::{JobType, RestartPolicy};
-use crate::tools::sim::{Behaviour, Outside, Run, Settings, SimEventKind, Simulation, TaskEvent};
+use crate::tools::sim::{Behaviour, Outside, Settings, SimEventKind, Simulation, TaskEvent};
 use crate::TaskSpec;
 
 use super::LogEntry;
@@ -13,46 +13,6 @@ pub const TICK_MS: u64 = 100;
 /// Simulated milliseconds as the page shows them: `2.3 s`.
 pub fn seconds(ms: u64) -> String {
     format!("{}.{} s", ms / 1000, (ms % 1000) / 100)
-}
-
-/// What an import says about running a group: the job type, the group's
-/// restart policy, and per task its leader flag, kill timeout and own policy.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct RunSetup {
-    pub job_type: JobType,
-    pub restart: Option<RestartPolicy>,
-    pub tasks: Vec<TaskSetup>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct TaskSetup {
-    pub leader: bool,
-    pub kill_timeout_ms: Option<u64>,
-    pub restart: Option<RestartPolicy>,
-    /// A script of runs (a preset's); `None` is typical for the stage.
-    pub runs: Option<Vec<Run>>,
-}
-
-impl RunSetup {
-    /// A preset's job type and scripts.
-    pub fn of_preset(preset: &Preset) -> Self {
-        let Some(run) = preset.run else {
-            return RunSetup::default();
-        };
-        let tasks = preset
-            .behaviours()
-            .into_iter()
-            .map(|b| TaskSetup {
-                runs: Some(b.runs),
-                ..TaskSetup::default()
-            })
-            .collect();
-        RunSetup {
-            job_type: run.job_type,
-            restart: None,
-            tasks,
-        }
-    }
 }
 
 pub struct RunState {
@@ -113,30 +73,33 @@ impl RunState {
         self.job_type
     }
 
-    /// New tasks: each gets the typical behaviour of its stage, with what
-    /// `setup` says (an import's job type, policies, leaders and kill
-    /// timeouts). Stops any simulation.
-    pub fn set_tasks(&mut self, tasks: &[TaskSpec], setup: &RunSetup) {
-        self.job_type = setup.job_type;
-        self.restart = setup.restart;
+    /// New tasks, run as `spec` says (a preset's or an import's job type,
+    /// policies and behaviours; a link's seed too), or each as is typical
+    /// for its stage in a service job. Stops any simulation.
+    pub fn set_tasks(&mut self, tasks: &[TaskSpec], spec: Option<&RunSpec>) {
+        let default = RunSpec::default();
+        let spec = spec.unwrap_or(&default);
+        self.job_type = spec.job_type;
+        self.restart = spec.restart;
+        if let Some(seed) = spec.seed {
+            self.seed = seed;
+        }
         self.behaviours = tasks
             .iter()
             .enumerate()
-            .map(|(i, t)| {
-                let task = setup.tasks.get(i).cloned().unwrap_or_default();
-                let mut behaviour = Behaviour::typical(t.stage());
-                if let Some(runs) = task.runs.filter(|r| !r.is_empty()) {
-                    behaviour.runs = runs;
-                }
-                behaviour.leader = task.leader;
-                behaviour.restart = task.restart;
-                if let Some(ms) = task.kill_timeout_ms {
-                    behaviour.kill_timeout_ms = ms;
-                }
-                behaviour
-            })
+            .map(|(i, t)| spec.behaviour(i, t.stage()))
             .collect();
         self.stop();
+    }
+
+    /// How the run is set up, as a share link carries it.
+    pub fn spec(&self) -> RunSpec {
+        RunSpec {
+            job_type: self.job_type,
+            seed: Some(self.seed),
+            restart: self.restart,
+            behaviours: self.behaviours.clone(),
+        }
     }
 
     /// A new job type (run mode's setting); restarts the run.

@@ -34,6 +34,7 @@ impl Default for Switchboard {
             scenario: Scenario {
                 tasks: Vec::new(),
                 states: Vec::new(),
+                run: None,
             },
             coordinator: Rc::new(Coordinator::default()),
             generation: 0,
@@ -74,8 +75,10 @@ impl Switchboard {
     /// A new coordinator for `scenario`, then the alloc runner's first report
     /// (an update when every task is pending, a restore otherwise). Returns
     /// the waits to arm, or the coordinator's error (nothing changed then).
-    pub fn load(&mut self, scenario: Scenario, why: &str) -> Result<Vec<Arm>, String> {
+    pub fn load(&mut self, mut scenario: Scenario, why: &str) -> Result<Vec<Arm>, String> {
         let coordinator = Coordinator::new(scenario.tasks.clone()).map_err(|e| e.to_string())?;
+        // How run mode runs the group is run mode's business.
+        scenario.run = None;
         // Waits on the old coordinator end with a shutdown error and are ignored.
         self.coordinator.shutdown();
         self.coordinator = Rc::new(coordinator);

@@ -17,7 +17,6 @@ use yew::html::Scope;
 use yew::prelude::*;
 
 use super::app::App;
-use super::browser;
 use super::msg::{BoardMsg, Export, ImportMsg, Mode, Msg, RunMsg};
 use super::state::{seconds, ImportState, RunState, Switchboard};
 use super::TaskView;
@@ -41,6 +40,8 @@ pub struct Page<'a> {
     pub mode: Mode,
     pub notice: Option<&'a str>,
     pub ascii: Option<&'a str>,
+    /// The share link: the scenario, and in run mode how it runs.
+    pub share: String,
 }
 
 impl Page<'_> {
@@ -75,10 +76,6 @@ impl Page<'_> {
             .iter()
             .map(|s| (s, c.gate(s).is_some_and(|g| g.is_open())));
         Rc::new(gates.collect())
-    }
-
-    fn share_url(&self) -> String {
-        browser::share_url(&self.board.scenario().to_hash())
     }
 }
 
@@ -119,7 +116,7 @@ pub fn embed(page: &Page, link: &Scope<App>) -> Html {
         <main class="embed" data-embed="">
             <div class="embed-head">
                 <strong>{ "Nomad task lifecycle" }</strong>
-                <a href={page.share_url().replacen("?embed", "?", 1)}
+                <a href={page.share.clone().replacen("?embed", "?", 1)}
                     target="_blank" rel="noopener">{ "Open in the playground ↗" }</a>
             </div>
             { diagram(page, &runners) }
@@ -143,7 +140,7 @@ pub fn full(page: &Page, link: &Scope<App>) -> Html {
         { toolbar(&ToolbarProps {
             phase,
             run_mode: page.mode == Mode::Run,
-            share: page.share_url(),
+            share: page.share.clone(),
             on_preset: link.callback(|id| Msg::Board(BoardMsg::Preset(id))),
             on_restart: board(|| BoardMsg::Restart),
             on_restore: board(|| BoardMsg::Restore),

@@ -1,12 +1,23 @@
 //! The share-link codec: a [`Scenario`] as a URL hash,
 //! `name=stage,state&…` with names percent-encoded, and back. Reading is
 //! bounded ([`MAX_HASH_LEN`], [`MAX_TASKS`]) and every error names the entry.
+//!
+//! A scene in run mode adds entries after the tasks (older links have none,
+//! and still open): `~run=<job type>,<seed>[,<restart policy>]`, and for each
+//! task whose behaviour is not typical for its stage,
+//! `~t.<index>=<leader 0|1>,<kill timeout ms>,<stop ms>,<runs>[,<restart policy>]`,
+//! where `<runs>` is `start:run:exit` joined by `;` (`run` is `-` for until
+//! killed; `exit` a code, `oom`, `start` or `fatal` for a start error that is
+//! recoverable or not) and a restart policy is `attempts,interval ms,delay
+//! ms,fail|delay`. `~` is escaped in task names, so these never clash.
 
 use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, CONTROLS};
 
-use super::Scenario;
+use super::{RunSpec, Scenario};
 use crate::error::Error;
 use crate::model::{Stage, Status, TaskSpec, TaskState};
+use crate::tools::sim::restarts::{JobType, RestartMode, RestartPolicy};
+use crate::tools::sim::{Behaviour, Exit, Run};
 use crate::validate_tasks;
 
 /// At most this many tasks in a shared link; a longer link is refused.
@@ -17,15 +28,45 @@ pub const MAX_HASH_LEN: usize = 8 * 1024;
 impl Scenario {
     /// The URL hash (without `#`) that [`Scenario::from_hash`] reads back.
     pub fn to_hash(&self) -> String {
-        self.tasks
+        let mut entries: Vec<String> = self
+            .tasks
             .iter()
             .zip(&self.states)
             .map(|(task, &state)| {
                 let name = utf8_percent_encode(&task.name, NAME_ESCAPES);
                 format!("{name}={},{}", task.stage(), state_token(state))
             })
-            .collect::<Vec<_>>()
-            .join("&")
+            .collect();
+        if let Some(run) = &self.run {
+            let mut head = format!("~run={},{}", run.job_type, run.seed.unwrap_or(1));
+            if let Some(policy) = run.restart {
+                head.push(',');
+                head.push_str(&policy_token(policy));
+            }
+            entries.push(head);
+            for (i, task) in self.tasks.iter().enumerate() {
+                let Some(b) = run.behaviours.get(i) else {
+                    continue;
+                };
+                if *b == Behaviour::typical(task.stage()) {
+                    continue;
+                }
+                let runs: Vec<String> = b.runs.iter().map(|r| run_token(*r)).collect();
+                let mut entry = format!(
+                    "~t.{i}={},{},{},{}",
+                    u8::from(b.leader),
+                    b.kill_timeout_ms,
+                    b.stop_ms,
+                    runs.join(";")
+                );
+                if let Some(policy) = b.restart {
+                    entry.push(',');
+                    entry.push_str(&policy_token(policy));
+                }
+                entries.push(entry);
+            }
+        }
+        entries.join("&")
     }
 
     /// Reads a URL hash (with or without `#`). Every task must be valid for a
@@ -47,9 +88,15 @@ impl Scenario {
         let mut scenario = Scenario {
             tasks: Vec::new(),
             states: Vec::new(),
+            run: None,
         };
+        let mut run_entries = Vec::new();
         for (i, entry) in hash.split('&').enumerate() {
-            if i == MAX_TASKS {
+            if entry.starts_with("~run=") || entry.starts_with("~t.") {
+                run_entries.push((i, entry));
+                continue;
+            }
+            if scenario.tasks.len() == MAX_TASKS {
                 return Err(Error::out_of_range(
                     "share link",
                     format!("share link: the link has more than {MAX_TASKS} tasks"),
@@ -65,8 +112,155 @@ impl Scenario {
         // The coordinator's own checks: empty and duplicate names.
         validate_tasks(&scenario.tasks)
             .map_err(|e| Error::invalid("share link", format!("share link: {e}")))?;
+        if !run_entries.is_empty() {
+            let run = parse_run(&scenario.tasks, &run_entries)?;
+            scenario.run = Some(run);
+        }
         Ok(scenario)
     }
+}
+
+/// At most this many runs in one task's script, from a link.
+const MAX_RUNS: usize = 16;
+
+fn policy_token(p: RestartPolicy) -> String {
+    let mode = match p.mode {
+        RestartMode::Fail => "fail",
+        RestartMode::Delay => "delay",
+    };
+    format!("{},{},{},{mode}", p.attempts, p.interval / MS, p.delay / MS)
+}
+
+fn run_token(run: Run) -> String {
+    let length = run.run_ms.map_or("-".to_owned(), |ms| ms.to_string());
+    let exit = match run.exit {
+        Exit::Code { code } => code.to_string(),
+        Exit::OomKilled { .. } => "oom".to_owned(),
+        Exit::StartError { recoverable: true } => "start".to_owned(),
+        Exit::StartError { recoverable: false } => "fatal".to_owned(),
+    };
+    format!("{}:{length}:{exit}", run.start_ms)
+}
+
+const MS: u64 = 1_000_000;
+
+fn number<T: std::str::FromStr>(text: &str, what: &str) -> Result<T, String> {
+    text.parse()
+        .map_err(|_| format!("{what} `{text}` is not a whole number"))
+}
+
+fn parse_policy(fields: &[&str]) -> Result<RestartPolicy, String> {
+    let [attempts, interval, delay, mode] = fields else {
+        return Err("a restart policy is attempts,interval ms,delay ms,mode".into());
+    };
+    let ms = |t: &str, what: &str| -> Result<u64, String> {
+        number::<u64>(t, what)?
+            .checked_mul(MS)
+            .ok_or_else(|| format!("{what} `{t}` is too large"))
+    };
+    Ok(RestartPolicy {
+        attempts: number(attempts, "attempts")?,
+        interval: ms(interval, "interval")?,
+        delay: ms(delay, "delay")?,
+        mode: match *mode {
+            "fail" => RestartMode::Fail,
+            "delay" => RestartMode::Delay,
+            other => return Err(format!("restart mode `{other}` is not fail or delay")),
+        },
+    })
+}
+
+fn parse_one_run(text: &str) -> Result<Run, String> {
+    let [start, length, exit] = text.split(':').collect::<Vec<_>>()[..] else {
+        return Err(format!("run `{text}` is not start:run:exit"));
+    };
+    let exit = match exit {
+        "oom" => Exit::OomKilled { code: 0 },
+        "start" => Exit::StartError { recoverable: true },
+        "fatal" => Exit::StartError { recoverable: false },
+        code => Exit::Code {
+            code: number(code, "exit code")?,
+        },
+    };
+    Ok(Run {
+        start_ms: number(start, "start")?,
+        run_ms: match length {
+            "-" => None,
+            ms => Some(number(ms, "run time")?),
+        },
+        exit,
+    })
+}
+
+/// The run-mode entries of a link, for `tasks`.
+fn parse_run(tasks: &[TaskSpec], entries: &[(usize, &str)]) -> Result<RunSpec, Error> {
+    let mut run = RunSpec {
+        behaviours: tasks
+            .iter()
+            .map(|t| Behaviour::typical(t.stage()))
+            .collect(),
+        ..RunSpec::default()
+    };
+    for &(i, entry) in entries {
+        let fail = |why: String| {
+            let shown: String = entry.chars().take(40).collect();
+            syntax(format!("entry {} `{shown}`: {why}", i + 1))
+        };
+        let (key, value) = entry
+            .split_once('=')
+            .ok_or_else(|| fail("expected key=value".into()))?;
+        let fields: Vec<&str> = value.split(',').collect();
+        if key == "~run" {
+            let (job, rest) = fields
+                .split_first()
+                .ok_or_else(|| fail("no job type".into()))?;
+            run.job_type = JobType::ALL
+                .into_iter()
+                .find(|t| t.as_str() == *job)
+                .ok_or_else(|| {
+                    fail(format!(
+                        "job type `{job}` is not service, batch, sysbatch or system"
+                    ))
+                })?;
+            let (seed, rest) = rest.split_first().ok_or_else(|| fail("no seed".into()))?;
+            run.seed = Some(number(seed, "seed").map_err(fail)?);
+            if !rest.is_empty() {
+                run.restart = Some(parse_policy(rest).map_err(fail)?);
+            }
+            continue;
+        }
+        let index: usize = key
+            .strip_prefix("~t.")
+            .and_then(|n| n.parse().ok())
+            .filter(|&n| n < tasks.len())
+            .ok_or_else(|| fail(format!("no task #{}", key.trim_start_matches("~t."))))?;
+        let [leader, kill_timeout, stop, runs, policy @ ..] = &fields[..] else {
+            return Err(fail("expected leader,kill timeout,stop,runs".into()));
+        };
+        let runs: Vec<Run> = runs
+            .split(';')
+            .map(parse_one_run)
+            .collect::<Result<_, _>>()
+            .map_err(fail)?;
+        if runs.is_empty() || runs.len() > MAX_RUNS {
+            return Err(fail(format!("a task has 1 to {MAX_RUNS} runs")));
+        }
+        run.behaviours[index] = Behaviour {
+            runs,
+            leader: *leader == "1",
+            kill_timeout_ms: number(kill_timeout, "kill timeout").map_err(fail)?,
+            stop_ms: number(stop, "stop time").map_err(fail)?,
+            restart: if policy.is_empty() {
+                None
+            } else {
+                Some(parse_policy(policy).map_err(fail)?)
+            },
+        };
+    }
+    if run.seed.is_none() {
+        return Err(syntax("run-mode entries without `~run`".into()));
+    }
+    Ok(run)
 }
 
 fn syntax(why: String) -> Error {
@@ -74,8 +268,9 @@ fn syntax(why: String) -> Error {
 }
 
 /// Characters escaped in a task name: separators of the hash format, `%`,
-/// whitespace and controls.
+/// `~` (which starts run-mode entries), whitespace and controls.
 const NAME_ESCAPES: &AsciiSet = &CONTROLS
+    .add(b'~')
     .add(b' ')
     .add(b'%')
     .add(b'&')
@@ -177,5 +372,89 @@ mod tests {
             .unwrap_err()
             .to_string()
             .contains("more than 64 tasks"));
+    }
+
+    #[test]
+    fn run_mode_round_trips_and_old_links_still_open() {
+        use crate::tools::scenario::Preset;
+        // A preset's scene about time: job type, seed and scripts survive.
+        let mut scenario = Preset::find("flaky-init").unwrap().scenario();
+        let run = scenario.run.as_mut().unwrap();
+        run.seed = Some(42);
+        run.restart = Some(RestartPolicy {
+            attempts: 4,
+            interval: 60_000 * MS,
+            delay: 2_000 * MS,
+            mode: RestartMode::Delay,
+        });
+        run.behaviours[1].leader = true;
+        run.behaviours[1].kill_timeout_ms = 9_000;
+        run.behaviours[1].runs.push(Run {
+            start_ms: 1,
+            run_ms: Some(2),
+            exit: Exit::StartError { recoverable: false },
+        });
+        run.behaviours[1].restart = Some(RestartPolicy {
+            attempts: 0,
+            interval: 0,
+            delay: 0,
+            mode: RestartMode::Fail,
+        });
+        scenario.tasks[1].name = "~run".into(); // escaped, so it cannot pass for a run entry
+        let hash = scenario.to_hash();
+        assert!(
+            hash.contains("&~run=service,42,4,60000,2000,delay"),
+            "{hash}"
+        );
+        assert!(
+            hash.starts_with("migrate=prestart-ephemeral,pending&%7Erun=main,pending&"),
+            "{hash}"
+        );
+        assert_eq!(Scenario::from_hash(&hash).unwrap(), scenario);
+        // A link without run entries (as every older link) opens with none.
+        let old = "init=prestart-ephemeral,dead&web=main,running";
+        assert_eq!(Scenario::from_hash(old).unwrap().run, None);
+    }
+
+    #[test]
+    fn bad_run_entries_are_refused_with_the_entry_named() {
+        let cases = [
+            (
+                "web=main,pending&~run=cron,1",
+                "entry 2 `~run=cron,1`: job type `cron`",
+            ),
+            ("web=main,pending&~run=batch", "no seed"),
+            (
+                "web=main,pending&~run=batch,1&~t.5=0,5000,0,0:1:0",
+                "entry 3 `~t.5=0,5000,0,0:1:0`: no task #5",
+            ),
+            (
+                "web=main,pending&~run=batch,1&~t.0=0,5000,0,0:1",
+                "run `0:1` is not start:run:exit",
+            ),
+            (
+                "web=main,pending&~run=batch,1&~t.0=0,5000,0,0:1:x",
+                "exit code `x` is not a whole number",
+            ),
+            (
+                "web=main,pending&~run=batch,1,1,2,3,panic",
+                "restart mode `panic`",
+            ),
+            (
+                "web=main,pending&~t.0=0,5000,0,0:1:0",
+                "run-mode entries without `~run`",
+            ),
+            (
+                "web=main,pending&~run=batch,1,99999999999999999999,1,1,fail",
+                "attempts",
+            ),
+        ];
+        for (hash, want) in cases {
+            let err = Scenario::from_hash(hash).unwrap_err().to_string();
+            assert!(
+                err.starts_with("share link: ") && err.contains(want),
+                "{hash}: {err}"
+            );
+        }
     }
 }

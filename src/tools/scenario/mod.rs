@@ -12,12 +12,37 @@ pub use link::{state_token, MAX_HASH_LEN, MAX_TASKS};
 pub use presets::{default_preset, Preset, PresetRun, PRESETS};
 
 use crate::model::{Stage, Status, TaskSpec, TaskState};
+use crate::tools::sim::restarts::{JobType, RestartPolicy};
+use crate::tools::sim::Behaviour;
 
-/// A task group and its tasks' current states (same order).
+/// A task group and its tasks' current states (same order), and, for a
+/// scene in run mode, how the allocation runs.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Scenario {
     pub tasks: Vec<TaskSpec>,
     pub states: Vec<TaskState>,
+    pub run: Option<RunSpec>,
+}
+
+/// How run mode runs a group: the job type, the seed (`None`: keep the one
+/// in use), the group's restart policy (`None`: the job type's default), and
+/// each task's behaviour (empty: typical for each stage).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct RunSpec {
+    pub job_type: JobType,
+    pub seed: Option<u64>,
+    pub restart: Option<RestartPolicy>,
+    pub behaviours: Vec<Behaviour>,
+}
+
+impl RunSpec {
+    /// Task `i`'s behaviour: as given, or typical for its stage.
+    pub fn behaviour(&self, i: usize, stage: Stage) -> Behaviour {
+        self.behaviours
+            .get(i)
+            .cloned()
+            .unwrap_or_else(|| Behaviour::typical(stage))
+    }
 }
 
 impl Scenario {
@@ -28,7 +53,11 @@ impl Scenario {
             .map(|(name, stage)| TaskSpec::in_stage(name, stage))
             .collect();
         let states = vec![TaskState::pending(); tasks.len()];
-        Scenario { tasks, states }
+        Scenario {
+            tasks,
+            states,
+            run: None,
+        }
     }
 
     /// Whether every task is pending (a fresh alloc).

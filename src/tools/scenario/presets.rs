@@ -1,6 +1,6 @@
 //! The ready-made scenarios the playground offers, the default first.
 
-use super::Scenario;
+use super::{RunSpec, Scenario};
 use crate::model::Stage;
 use crate::tools::sim::restarts::JobType;
 use crate::tools::sim::{Behaviour, Run};
@@ -26,9 +26,17 @@ pub struct PresetRun {
 }
 
 impl Preset {
-    /// The preset's tasks, all pending.
+    /// The preset's tasks, all pending (and, for a scene about time, how
+    /// they run).
     pub fn scenario(&self) -> Scenario {
-        Scenario::pending(self.tasks.iter().copied())
+        let mut scenario = Scenario::pending(self.tasks.iter().copied());
+        scenario.run = self.run.map(|run| RunSpec {
+            job_type: run.job_type,
+            seed: None,
+            restart: None,
+            behaviours: self.behaviours(),
+        });
+        scenario
     }
 
     /// Each task's behaviour in run mode: its script if the preset gives one,
