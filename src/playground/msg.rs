@@ -2,7 +2,7 @@
 //! struct that handles it.
 
 use crate::tools::import::ImportReply;
-use crate::tools::sim::restarts::JobType;
+use crate::tools::sim::restarts::{JobType, RestartPolicy};
 use crate::tools::sim::{Behaviour, Outside};
 use crate::{Hook, TaskState};
 
@@ -40,6 +40,8 @@ pub enum RunMsg {
     SetSeed(u64),
     SetBehaviour(usize, Behaviour),
     SetJobType(JobType),
+    /// The group's restart policy.
+    SetRestart(RestartPolicy),
     /// Something done to the allocation now: stop it, restart tasks.
     Act(Outside),
     /// Show a task's Nomad events (again: hide them).

@@ -278,12 +278,37 @@ test("a share link made in run mode reopens the run: job type, seed and behaviou
   assert.equal(await again.inputValue('[data-run="job-type"]'), "batch");
   assert.equal(await again.inputValue('[data-run="seed"]'), "7");
   assert.equal(await again.isChecked('[data-behaviour="init"] input[aria-label="init fails"]'), true);
-  // An old link (tasks and states only) still opens, in switchboard mode.
-  await again.goto(link.split("&~")[0].replace("#", "#") + "");
-  await again.reload();
-  await again.waitForSelector("[data-phase]");
-  assert.equal(await again.getAttribute('[data-mode="switchboard"]', "aria-pressed"), "true");
   await again.close();
+  // An old link (tasks and states only) still opens, in switchboard mode.
+  const old = await ctx.browser.newPage();
+  await old.goto(link.split("&~")[0]);
+  await old.waitForSelector("[data-phase]");
+  assert.equal(await old.getAttribute('[data-mode="switchboard"]', "aria-pressed"), "true");
+  assert.equal(await old.locator("[data-task-card]").count(), 2);
+  await old.close();
+  assert.deepEqual(page.problems, []);
+  await page.close();
+});
+
+test("a script of runs and the group's restart policy are edited in run mode", async () => {
+  const page = await open("#migrate=prestart-ephemeral,pending&web=main,pending");
+  await page.click('[data-mode="run"]');
+  // "Fails twice, then exits 0": the first run fails, the later runs follow.
+  await page.check('[data-behaviour="migrate"] input[aria-label="migrate fails"]');
+  await page.fill('[data-script="migrate"]', "500:2000:1; 500:2000:0");
+  await page.press('[data-script="migrate"]', "Enter");
+  await playToEnd(page);
+  let migrate = (await eventsOf(page, "migrate")).map(([t]) => t);
+  assert.equal(migrate.filter((t) => t === "Restarting").length, 2, migrate.join(","));
+  assert.equal(migrate.at(-1), "Terminated");
+  assert.ok((await eventsOf(page, "web")).some(([t]) => t === "Started"));
+  // No attempts allowed: the first failure is final.
+  await page.fill('[data-group-policy="attempts "]', "0");
+  await page.press('[data-group-policy="attempts "]', "Enter");
+  await playToEnd(page);
+  const last = (await eventsOf(page, "migrate")).at(-1);
+  assert.deepEqual(last, ["Not Restarting", "Policy allows no restarts"]);
+  assert.ok(await page.evaluate(() => location.hash.includes("~run=service,1,0,1800000,15000,fail")));
   assert.deepEqual(page.problems, []);
   await page.close();
 });

@@ -91,7 +91,11 @@ impl Component for App {
                     return false;
                 }
                 match Scenario::from_hash(&hash) {
-                    Ok(scenario) => self.load(ctx, scenario, "share link opened"),
+                    Ok(scenario) => {
+                        // A link opens in the mode it was made in.
+                        self.mode = Mode::Manual;
+                        self.load(ctx, scenario, "share link opened");
+                    }
                     Err(err) => self.notice = Some(format!("{err}. Nothing was changed.")),
                 }
             }
@@ -167,6 +171,7 @@ impl App {
             RunMsg::SetSeed(seed) => self.run.set_seed(seed, tasks),
             RunMsg::SetBehaviour(i, b) => self.run.set_behaviour(i, b, tasks),
             RunMsg::SetJobType(job_type) => self.run.set_job_type(job_type, tasks),
+            RunMsg::SetRestart(policy) => self.run.set_restart(policy, tasks),
             RunMsg::Act(action) => self.run.act(action),
             RunMsg::Select(i) => return self.run.select(i),
         };

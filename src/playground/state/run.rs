@@ -102,6 +102,18 @@ impl RunState {
         }
     }
 
+    /// The group's restart policy in force: its own, or the job type's default.
+    pub fn restart_policy(&self) -> RestartPolicy {
+        self.restart
+            .unwrap_or(self.job_type.default_restart_policy())
+    }
+
+    /// A restart policy for the group; restarts the run.
+    pub fn set_restart(&mut self, policy: RestartPolicy, tasks: &[TaskSpec]) -> Result<(), String> {
+        self.restart = Some(policy);
+        self.restart(tasks)
+    }
+
     /// A new job type (run mode's setting); restarts the run.
     pub fn set_job_type(&mut self, job_type: JobType, tasks: &[TaskSpec]) -> Result<(), String> {
         self.job_type = job_type;

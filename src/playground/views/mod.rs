@@ -225,6 +225,8 @@ fn run_section(page: &Page, run: &RunState, link: &Scope<App>) -> Html {
             seed={run.seed()}
             tasks={Rc::new(names.iter().cloned().zip(run.behaviours().iter().cloned()).collect::<Vec<_>>())}
             job_type={run.job_type()}
+            restart={run.restart_policy()}
+            on_restart={link.callback(|p| Msg::Run(RunMsg::SetRestart(p)))}
             status={run.status()}
             on_job_type={link.callback(|t| Msg::Run(RunMsg::SetJobType(t)))}
             on_play={ctl(|| RunMsg::Play)}

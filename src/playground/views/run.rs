@@ -7,7 +7,8 @@ use std::rc::Rc;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use crate::tools::sim::restarts::JobType;
+use crate::tools::scenario::{parse_policy_text, parse_runs, policy_text, runs_text};
+use crate::tools::sim::restarts::{JobType, RestartMode, RestartPolicy};
 use crate::tools::sim::{Behaviour, Exit};
 
 /// The speeds offered (simulated seconds per real second), with their labels.
@@ -22,6 +23,9 @@ pub struct RunProps {
     pub seed: u64,
     pub tasks: Rc<Vec<(String, Behaviour)>>,
     pub job_type: JobType,
+    /// The group's restart policy in force (its own, or the job type's default).
+    pub restart: RestartPolicy,
+    pub on_restart: Callback<RestartPolicy>,
     /// "finished", "stopped at the horizon", or nothing while it goes on.
     pub status: &'static str,
     pub on_job_type: Callback<JobType>,
@@ -101,18 +105,71 @@ pub fn RunPanel(props: &RunProps) -> Html {
                         if props.status.is_empty() { String::new() } else { format!(" · {}", props.status) }) }
                 </span>
             </div>
+            { group_policy(props) }
             <table class="behaviours">
-                <caption>{ "How each task behaves once its gate admits it (changes reset the run)" }</caption>
+                <caption>{ "How each task behaves once its gate admits it (changes reset the run). \
+                    Later runs: start:run:exit, separated by ; (run - = until killed; exit a code, oom, \
+                    start or fatal for a start error); the last run repeats. Own restart policy: \
+                    attempts,interval ms,delay ms,fail|delay (empty: the group's)." }</caption>
                 <thead><tr>
                     <th scope="col">{ "task" }</th><th scope="col">{ "starts after (ms)" }</th>
                     <th scope="col">{ "runs for (ms)" }</th><th scope="col">{ "forever" }</th>
                     <th scope="col">{ "fails" }</th><th scope="col">{ "leader" }</th>
+                    <th scope="col">{ "later runs" }</th><th scope="col">{ "kill timeout (ms)" }</th>
+                    <th scope="col">{ "own restart policy" }</th>
                 </tr></thead>
                 <tbody>
                     { for props.tasks.iter().enumerate().map(|(i, (name, b))| behaviour_row(props, i, name, b)) }
                 </tbody>
             </table>
         </div>
+    }
+}
+
+/// The group's restart policy: attempts per interval, delay, mode.
+fn group_policy(props: &RunProps) -> Html {
+    let p = props.restart;
+    let field = |label: &'static str, value: u64, change: fn(&mut RestartPolicy, u64)| {
+        let cb = props.on_restart.clone();
+        let onchange = Callback::from(move |e: Event| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            if let Some(v) = number(&input) {
+                let mut next = p;
+                change(&mut next, v);
+                cb.emit(next);
+            }
+        });
+        html! {
+            <label>{ label }
+                <input type="number" min="0" data-group-policy={label} value={value.to_string()} {onchange} />
+            </label>
+        }
+    };
+    let cb = props.on_restart.clone();
+    let mode = Callback::from(move |e: Event| {
+        let select: HtmlSelectElement = e.target_unchecked_into();
+        let mut next = p;
+        next.mode = if select.value() == "delay" {
+            RestartMode::Delay
+        } else {
+            RestartMode::Fail
+        };
+        cb.emit(next);
+    });
+    const MS: u64 = 1_000_000;
+    html! {
+        <fieldset class="group-policy">
+            <legend>{ "The group's restart policy (Nomad's default for the job type until you change it)" }</legend>
+            { field("attempts ", u64::from(p.attempts), |p, v| p.attempts = u32::try_from(v).unwrap_or(u32::MAX)) }
+            { field("interval (ms) ", p.interval / MS, |p, v| p.interval = v.saturating_mul(MS)) }
+            { field("delay (ms) ", p.delay / MS, |p, v| p.delay = v.saturating_mul(MS)) }
+            <label>{ "mode " }
+                <select data-group-policy="mode" onchange={mode}>
+                    <option value="fail" selected={p.mode == RestartMode::Fail}>{ "fail" }</option>
+                    <option value="delay" selected={p.mode == RestartMode::Delay}>{ "delay" }</option>
+                </select>
+            </label>
+        </fieldset>
     }
 }
 
@@ -151,6 +208,30 @@ fn behaviour_row(props: &RunProps, i: usize, name: &str, b: &Behaviour) -> Html 
                 onchange={emit(|b, input| b.first_run_mut().exit = Exit::Code { code: i32::from(input.checked()) })} /></td>
             <td><input type="checkbox" aria-label={format!("{name} is the leader")} checked={b.leader}
                 onchange={emit(|b, input| b.leader = input.checked())} /></td>
+            <td><input type="text" size="16" spellcheck="false" aria-label={format!("{name}: later runs")}
+                data-script={name.to_owned()} placeholder="none" value={runs_text(b.runs.get(1..).unwrap_or(&[]))}
+                onchange={emit(|b, input| {
+                    let text = input.value();
+                    let first = b.run(0);
+                    if text.trim().is_empty() {
+                        b.runs = vec![first];
+                    } else if let Ok(later) = parse_runs(&text) {
+                        b.runs = std::iter::once(first).chain(later).collect();
+                    }
+                })} /></td>
+            <td><input type="number" min="0" step="1000" aria-label={format!("{name}: kill timeout (ms)")}
+                value={b.kill_timeout_ms.to_string()}
+                onchange={emit(|b, input| if let Some(v) = number(input) { b.kill_timeout_ms = v })} /></td>
+            <td><input type="text" size="14" spellcheck="false" aria-label={format!("{name}: own restart policy")}
+                data-policy={name.to_owned()} placeholder="group's" value={b.restart.map(policy_text).unwrap_or_default()}
+                onchange={emit(|b, input| {
+                    let text = input.value();
+                    if text.trim().is_empty() {
+                        b.restart = None;
+                    } else if let Ok(policy) = parse_policy_text(&text) {
+                        b.restart = Some(policy);
+                    }
+                })} /></td>
         </tr>
     }
 }

@@ -121,7 +121,39 @@ impl Scenario {
 }
 
 /// At most this many runs in one task's script, from a link.
-const MAX_RUNS: usize = 16;
+pub const MAX_RUNS: usize = 16;
+
+/// A script of runs as text, `start:run:exit` joined by `; ` — the form share
+/// links and the playground's script field use.
+pub fn runs_text(runs: &[Run]) -> String {
+    runs.iter()
+        .map(|r| run_token(*r))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// Reads [`runs_text`]'s form (spaces allowed); at least one run, at most [`MAX_RUNS`].
+pub fn parse_runs(text: &str) -> Result<Vec<Run>, String> {
+    let runs: Vec<Run> = text
+        .split(';')
+        .map(|r| parse_one_run(r.trim()))
+        .collect::<Result<_, _>>()?;
+    if runs.is_empty() || runs.len() > MAX_RUNS {
+        return Err(format!("a task has 1 to {MAX_RUNS} runs"));
+    }
+    Ok(runs)
+}
+
+/// A restart policy as text: `attempts,interval ms,delay ms,fail|delay`.
+pub fn policy_text(policy: RestartPolicy) -> String {
+    policy_token(policy)
+}
+
+/// Reads [`policy_text`]'s form.
+pub fn parse_policy_text(text: &str) -> Result<RestartPolicy, String> {
+    let fields: Vec<&str> = text.split(',').map(str::trim).collect();
+    parse_policy(&fields)
+}
 
 fn policy_token(p: RestartPolicy) -> String {
     let mode = match p.mode {
