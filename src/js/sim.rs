@@ -3,11 +3,13 @@
 //! core package never loads them.
 
 use js_sys::RangeError;
+use serde::Deserialize;
 use wasm_bindgen::prelude::*;
 
 use super::{decode_state, js_error, names, specs_from_columns, type_error};
-use crate::tools::sim::restarts::JobType;
-use crate::tools::sim::{Outside, TaskEvent};
+use crate::tools::sim::restarts::{JobType, RestartMode, RestartPolicy};
+use crate::tools::sim::script::MAX_RUNS;
+use crate::tools::sim::{Behaviour, Exit, Outside, Run, TaskEvent};
 use crate::{Phase, StageSet, TaskSpec, TaskState};
 
 /// A finished simulation as columns, one entry per event (see `simulate`).
@@ -108,12 +110,153 @@ const TASK_EVENTS: [TaskEvent; 13] = [
     TaskEvent::MainDead,
 ];
 
-/// Runs a simulated alloc (see `crate::tools::sim`). Tasks as in the coordinator's
-/// constructor; behaviours as columns (`start_ms`/`run_ms` NaN: typical for
-/// the hook; `run_ms` −1: until killed; `flags` bit 0 fails, bit 1 leader);
-/// `settings`: seed, jitter, horizon, job type code (`JobType::ALL` order);
-/// `actions`: outside actions as triples (time, code in `outsideActionNames`
-/// order, task index).
+/// A behaviour as sim-api.js normalizes it (`null`: typical for the stage).
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct JsBehaviour {
+    runs: Vec<JsRun>,
+    #[serde(default)]
+    leader: bool,
+    kill_timeout_ms: Option<f64>,
+    stop_ms: Option<f64>,
+    restart: Option<JsPolicy>,
+}
+
+/// One run: times in ms (`None`: typical for the stage; `run_ms` −1: until
+/// killed), and how it ends.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct JsRun {
+    start_ms: Option<f64>,
+    run_ms: Option<f64>,
+    #[serde(default)]
+    exit_code: f64,
+    #[serde(default)]
+    oom_killed: bool,
+    /// `"recoverable"` or `"unrecoverable"`.
+    start_error: Option<String>,
+}
+
+/// A restart policy with its durations in milliseconds.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct JsPolicy {
+    attempts: f64,
+    interval_ms: f64,
+    delay_ms: f64,
+    mode: String,
+}
+
+fn range_error(message: String) -> JsValue {
+    RangeError::new(&message).into()
+}
+
+/// A number of milliseconds ≥ 0 (and below 10^12: about 30 years).
+fn millis(x: f64, what: &str, whose: &str) -> Result<u64, JsValue> {
+    if (0.0..=1e12).contains(&x) {
+        Ok(x as u64)
+    } else {
+        // (No float in the message: formatting floats would double the wasm.)
+        Err(range_error(format!(
+            "simulate: {whose}: {what} must be a number of milliseconds ≥ 0"
+        )))
+    }
+}
+
+impl JsPolicy {
+    fn policy(&self, whose: &str) -> Result<RestartPolicy, JsValue> {
+        const MS: u64 = 1_000_000;
+        if !(0.0..=1e9).contains(&self.attempts) || self.attempts.fract() != 0.0 {
+            return Err(range_error(format!(
+                "simulate: {whose}: restart.attempts must be a whole number ≥ 0"
+            )));
+        }
+        let mode = match self.mode.as_str() {
+            "fail" => RestartMode::Fail,
+            "delay" => RestartMode::Delay,
+            _ => {
+                return Err(range_error(format!(
+                    "simulate: {whose}: restart.mode must be \"fail\" or \"delay\""
+                )))
+            }
+        };
+        Ok(RestartPolicy {
+            attempts: self.attempts as u32,
+            interval: millis(self.interval_ms, "restart.intervalMs", whose)? * MS,
+            delay: millis(self.delay_ms, "restart.delayMs", whose)? * MS,
+            mode,
+        })
+    }
+}
+
+impl JsBehaviour {
+    fn behaviour(self, task: &TaskSpec) -> Result<Behaviour, JsValue> {
+        let whose = format!("task `{}`", task.name);
+        let typical = Behaviour::typical(task.stage());
+        let first = typical.run(0);
+        if self.runs.is_empty() || self.runs.len() > MAX_RUNS {
+            return Err(range_error(format!(
+                "simulate: {whose}: runs must hold 1 to {MAX_RUNS} runs"
+            )));
+        }
+        let mut runs = Vec::with_capacity(self.runs.len());
+        for run in self.runs {
+            let exit = match run.start_error.as_deref() {
+                Some("recoverable") => Exit::StartError { recoverable: true },
+                Some("unrecoverable") => Exit::StartError { recoverable: false },
+                Some(_) => {
+                    return Err(range_error(format!(
+                        "simulate: {whose}: startError must be \"recoverable\" or \"unrecoverable\""
+                    )))
+                }
+                None => {
+                    let code = run.exit_code;
+                    if code.fract() != 0.0 || !(-2147483648.0..=2147483647.0).contains(&code) {
+                        return Err(range_error(format!(
+                            "simulate: {whose}: exitCode must be a whole number"
+                        )));
+                    }
+                    match run.oom_killed {
+                        true => Exit::OomKilled { code: code as i32 },
+                        false => Exit::Code { code: code as i32 },
+                    }
+                }
+            };
+            runs.push(Run {
+                start_ms: match run.start_ms {
+                    None => first.start_ms,
+                    Some(x) => millis(x, "startMs", &whose)?,
+                },
+                run_ms: match run.run_ms {
+                    None => first.run_ms,
+                    Some(-1.0) => None,
+                    Some(x) => Some(millis(x, "runMs", &whose)?),
+                },
+                exit,
+            });
+        }
+        Ok(Behaviour {
+            runs,
+            leader: self.leader,
+            kill_timeout_ms: match self.kill_timeout_ms {
+                None => typical.kill_timeout_ms,
+                Some(x) => millis(x, "killTimeoutMs", &whose)?,
+            },
+            stop_ms: match self.stop_ms {
+                None => typical.stop_ms,
+                Some(x) => millis(x, "stopMs", &whose)?,
+            },
+            restart: self.restart.map(|p| p.policy(&whose)).transpose()?,
+        })
+    }
+}
+
+/// Runs a simulated alloc (see `crate::tools::sim`). Tasks as in the
+/// coordinator's constructor; `behaviours` an array as sim-api.js
+/// normalizes it (`null` entries: typical for the stage); `settings`: seed,
+/// jitter, horizon, job type code (`JobType::ALL` order); `restart`: the
+/// group's policy or `null`; `actions`: outside actions as triples (time,
+/// code in `outsideActionNames` order, task index).
 #[wasm_bindgen]
 #[allow(clippy::too_many_arguments)]
 pub fn simulate(
@@ -121,56 +264,36 @@ pub fn simulate(
     lengths: &[u32],
     hooks: &[u8],
     sidecars: &[u8],
-    start_ms: &[f64],
-    run_ms: &[f64],
-    flags: &[u8],
+    behaviours: JsValue,
     settings: &[f64],
+    restart: JsValue,
     actions: &[f64],
 ) -> Result<WasmSimulation, JsValue> {
-    let n = lengths.len();
-    if [
-        hooks.len(),
-        sidecars.len(),
-        start_ms.len(),
-        run_ms.len(),
-        flags.len(),
-    ]
-    .iter()
-    .any(|&l| l != n)
-        || settings.len() != 4
-        || actions.len() % 3 != 0
-    {
-        return Err(type_error("simulate: columns have different lengths"));
+    if settings.len() != 4 || actions.len() % 3 != 0 {
+        return Err(type_error("simulate: bad settings or actions"));
     }
     let tasks = specs_from_columns(names, lengths, hooks, sidecars)?;
     crate::validate_tasks(&tasks).map_err(js_error)?;
-    let ms = |x: f64, what: &str, task: &str| -> Result<u64, JsValue> {
-        if (0.0..=1e12).contains(&x) {
-            Ok(x as u64)
-        } else {
-            // (No float in the message: formatting floats would double the wasm.)
-            Err(RangeError::new(&format!(
-                "simulate: task `{task}`: {what} must be a number of milliseconds ≥ 0"
-            ))
-            .into())
-        }
-    };
-    let mut behaviours = Vec::with_capacity(n);
-    for (i, task) in tasks.iter().enumerate() {
-        let typical = crate::tools::sim::Behaviour::typical(task.stage()).run(0);
-        let start = match start_ms[i] {
-            x if x.is_nan() => typical.start_ms,
-            x => ms(x, "startMs", &task.name)?,
-        };
-        let run = match run_ms[i] {
-            -1.0 => None,
-            x if x.is_nan() => typical.run_ms,
-            x => Some(ms(x, "runMs", &task.name)?),
-        };
-        let mut b = crate::tools::sim::Behaviour::once(start, run, flags[i] & 1 != 0);
-        b.leader = flags[i] & 2 != 0;
-        behaviours.push(b);
+    let given: Vec<Option<JsBehaviour>> = serde_wasm_bindgen::from_value(behaviours)
+        .map_err(|e| type_error(&format!("simulate: behaviours: {e}")))?;
+    if given.len() > tasks.len() {
+        return Err(range_error(format!(
+            "{} behaviours for {} tasks",
+            given.len(),
+            tasks.len()
+        )));
     }
+    let mut behaviours = Vec::with_capacity(tasks.len());
+    let mut given = given.into_iter();
+    for task in &tasks {
+        behaviours.push(match given.next().flatten() {
+            Some(b) => b.behaviour(task)?,
+            None => Behaviour::typical(task.stage()),
+        });
+    }
+    let restart: Option<JsPolicy> = serde_wasm_bindgen::from_value(restart)
+        .map_err(|e| type_error(&format!("simulate: restart: {e}")))?;
+    let restart = restart.map(|p| p.policy("the group")).transpose()?;
     let [seed, jitter, horizon, job] = [settings[0], settings[1], settings[2], settings[3]];
     let whole = |x: f64, what: &str| -> Result<u64, JsValue> {
         if x.is_finite() && x >= 0.0 {
@@ -187,7 +310,7 @@ pub fn simulate(
         jitter,
         horizon_ms: whole(horizon, "horizonMs")?,
         job_type,
-        restart: None,
+        restart,
     };
     let mut schedule = Vec::with_capacity(actions.len() / 3);
     for triple in actions.chunks(3) {

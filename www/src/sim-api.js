@@ -59,6 +59,69 @@ function actionColumns(actions, names) {
   return out;
 }
 
+/** A number field (or absent); a TypeError names the task and the field. */
+function optionalNumber(value, what, whose) {
+  if (value === undefined) return undefined;
+  if (typeof value !== "number") throw new TypeError(`${whose}: ${what} must be a number, got ${describe(value)}`);
+  return value;
+}
+
+/** A restart policy `{ attempts, intervalMs, delayMs, mode }`, checked for types. */
+function policy(p, whose) {
+  if (p === null || typeof p !== "object") throw new TypeError(`${whose}: restart must be an object, got ${describe(p)}`);
+  const out = {};
+  for (const key of ["attempts", "intervalMs", "delayMs"]) {
+    out[key] = optionalNumber(p[key], `restart.${key}`, whose);
+    if (out[key] === undefined) throw new TypeError(`${whose}: restart.${key} is missing`);
+  }
+  if (typeof p.mode !== "string") throw new TypeError(`${whose}: restart.mode must be "fail" or "delay", got ${describe(p.mode)}`);
+  out.mode = p.mode;
+  return out;
+}
+
+/** One run `{ startMs, runMs, exitCode, oomKilled, startError }` for the wasm. */
+function normalizeRun(r, whose) {
+  if (r === null || typeof r !== "object") throw new TypeError(`${whose}: a run must be an object, got ${describe(r)}`);
+  const run = {
+    startMs: optionalNumber(r.startMs, "startMs", whose),
+    runMs: r.runMs === null ? -1 : optionalNumber(r.runMs, "runMs", whose),
+    exitCode: optionalNumber(r.exitCode, "exitCode", whose) ?? 0,
+    oomKilled: r.oomKilled === true,
+  };
+  if (r.startError !== undefined) {
+    if (r.startError !== "recoverable" && r.startError !== "unrecoverable") {
+      throw new RangeError(`${whose}: startError must be "recoverable" or "unrecoverable", got ${describe(r.startError)}`);
+    }
+    run.startError = r.startError;
+  }
+  return run;
+}
+
+/**
+ * A task's behaviour for the wasm: `runs` (a script; the last run repeats), or
+ * one run from `startMs`, `runMs` and `fails`; plus `leader`, `killTimeoutMs`,
+ * `stopMs` and its own `restart` policy. `null` leaves it typical for the hook.
+ */
+function normalizeBehaviour(b, name) {
+  if (b === undefined || b === null) return null;
+  const whose = `task "${name}"`;
+  if (typeof b !== "object") throw new TypeError(`${whose}: a behaviour must be an object, got ${describe(b)}`);
+  let runs;
+  if (b.runs !== undefined) {
+    if (!Array.isArray(b.runs)) throw new TypeError(`${whose}: runs must be an array, got ${describe(b.runs)}`);
+    runs = b.runs.map((r) => normalizeRun(r, whose));
+  } else {
+    runs = [normalizeRun({ startMs: b.startMs, runMs: b.runMs, exitCode: b.fails ? 1 : 0 }, whose)];
+  }
+  return {
+    runs,
+    leader: b.leader === true,
+    killTimeoutMs: optionalNumber(b.killTimeoutMs, "killTimeoutMs", whose),
+    stopMs: optionalNumber(b.stopMs, "stopMs", whose),
+    restart: b.restart === undefined || b.restart === null ? null : policy(b.restart, whose),
+  };
+}
+
 /**
  * Runs a simulated alloc on a seeded, simulated clock and returns what
  * happened: Nomad's task events with each task's state, and phase changes
@@ -75,22 +138,7 @@ export function simulate(tasks, behaviours = [], settings = 1) {
   if (behaviours.length > n) {
     throw new RangeError(`${behaviours.length} behaviours for ${n} tasks`);
   }
-  const startMs = new Float64Array(n).fill(NaN);
-  const runMs = new Float64Array(n).fill(NaN);
-  const flags = new Uint8Array(n);
-  for (let i = 0; i < n; i++) {
-    const b = behaviours[i];
-    if (b === undefined || b === null) continue;
-    if (typeof b !== "object") throw new TypeError(`behaviour #${i} must be an object, got ${describe(b)}`);
-    const number = (value, what) => {
-      if (typeof value !== "number") throw new TypeError(`task "${names[i]}": ${what} must be a number, got ${describe(value)}`);
-      return value;
-    };
-    if (b.startMs !== undefined) startMs[i] = number(b.startMs, "startMs");
-    if (b.runMs === null) runMs[i] = -1;
-    else if (b.runMs !== undefined) runMs[i] = number(b.runMs, "runMs");
-    flags[i] = (b.fails ? 1 : 0) | (b.leader ? 2 : 0);
-  }
+  const normalized = behaviours.map((b, i) => normalizeBehaviour(b, names[i]));
   const s = typeof settings === "number" ? { seed: settings } : settings;
   if (s === null || typeof s !== "object") {
     throw new TypeError(`the third argument must be a seed or settings, got ${describe(settings)}`);
@@ -100,9 +148,15 @@ export function simulate(tasks, behaviours = [], settings = 1) {
   if (jobType < 0) {
     throw new RangeError(`jobType must be one of ${jobTypes.join(", ")}, got ${describe(s.jobType)}`);
   }
+  for (const key of ["seed", "jitter", "horizonMs"]) {
+    if (s[key] !== undefined && typeof s[key] !== "number") {
+      throw new TypeError(`${key} must be a number, got ${describe(s[key])}`);
+    }
+  }
   const knobs = new Float64Array([s.seed ?? 1, s.jitter ?? 0.2, s.horizonMs ?? 600000, jobType]);
+  const restart = s.restart === undefined || s.restart === null ? null : policy(s.restart, "the group");
   const actions = actionColumns(s.actions ?? [], names);
-  const run = wasmSimulate(names.join(""), lengths, hooks, sidecars, startMs, runMs, flags, knobs, actions);
+  const run = wasmSimulate(names.join(""), lengths, hooks, sidecars, normalized, knobs, restart, actions);
   try {
     const { phases, stages, statuses: statusOf, taskEvents } = words();
     const stageList = (mask) => stages.filter((_, i) => mask & (1 << i));

@@ -4,16 +4,46 @@ import type { Coordinator, NomadTask, Phase, Stage, TaskSpec, TaskState } from "
 /** The coordinator drawn as ASCII art, in the style of Nomad's package documentation. */
 export function renderAscii(coordinator: Coordinator): string;
 
-/** How a simulated task behaves once its gate admits it; missing fields are typical for its hook. */
-export interface Behaviour {
+/** One run of a task; missing times are typical for its hook. */
+export interface SimRun {
   /** From admission (or the end of a restart delay) to running, in simulated milliseconds. */
   startMs?: number;
   /** From running to exit; `null` runs until killed. */
   runMs?: number | null;
-  /** Exits 1 (a failure, which the restart policy may retry) instead of 0. */
+  /** How it exits (default 0, a success). */
+  exitCode?: number;
+  /** The OOM killer ended it (with exit code 0 Nomad still counts that a success). */
+  oomKilled?: boolean;
+  /** The driver fails to start it; an unrecoverable error is never retried. */
+  startError?: "recoverable" | "unrecoverable";
+}
+
+/** A restart policy, durations in milliseconds. */
+export interface RestartPolicy {
+  attempts: number;
+  intervalMs: number;
+  delayMs: number;
+  mode: "fail" | "delay";
+}
+
+/** How a simulated task behaves once its gate admits it; missing fields are typical for its hook. */
+export interface Behaviour {
+  /** A script of runs; the last repeats for every later restart ("fails twice, then exits 0"). */
+  runs?: ReadonlyArray<SimRun>;
+  /** Without `runs`: one run, from admission to running, in simulated milliseconds. */
+  startMs?: number;
+  /** Without `runs`: from running to exit; `null` runs until killed. */
+  runMs?: number | null;
+  /** Without `runs`: exits 1 (a failure, which the restart policy may retry) instead of 0. */
   fails?: boolean;
   /** Nomad's `leader`: when it dies, every other task is killed. */
   leader?: boolean;
+  /** Its `kill_timeout` (default 5000; capped at 30000 as a Nomad client caps it). */
+  killTimeoutMs?: number;
+  /** How long it takes to exit once interrupted (default 0); force-killed at its kill timeout. */
+  stopMs?: number;
+  /** Its own `restart` block (default: the group's). */
+  restart?: RestartPolicy;
 }
 
 /** Nomad's job types: batch and sysbatch tasks are done once they exit 0. */
@@ -29,6 +59,8 @@ export interface SimSettings {
   jobType?: JobType;
   /** The simulation stops here (default 600000, at most one week). */
   horizonMs?: number;
+  /** The group's `restart` block (default: Nomad's for the job type). */
+  restart?: RestartPolicy;
   /** Things done to the alloc from outside, at chosen simulated times. */
   actions?: ReadonlyArray<SimAction>;
 }

@@ -64,10 +64,36 @@ test("simulate takes outside actions at chosen times", () => {
   assert.throws(() => simulate(group, [], { actions: [{ atMs: 1, kind: "explode" }] }), RangeError);
 });
 
+test("simulate runs scripts: fails twice, then exits 0; policies and kill timeouts", () => {
+  const group = [{ name: "init", lifecycle: { hook: "prestart" } }, { name: "web" }];
+  const events = simulate(group, [
+    { runs: [{ runMs: 100, exitCode: 1 }, { runMs: 100, exitCode: 2 }, { runMs: 100 }] },
+    { runMs: null, killTimeoutMs: 2000, stopMs: 60000 },
+  ], { jitter: 0, restart: { attempts: 5, intervalMs: 60000, delayMs: 1000, mode: "fail" }, actions: [{ atMs: 20000, kind: "stopAlloc" }] });
+  const init = events.filter((e) => e.task === "init" && e.event?.type === "Terminated").map((e) => e.event.message);
+  assert.deepEqual(init, ["Exit Code: 1", "Exit Code: 2", "Exit Code: 0"]);
+  const killing = events.find((e) => e.task === "web" && e.event?.type === "Killing");
+  const killed = events.find((e) => e.task === "web" && e.event?.type === "Killed");
+  assert.equal(killing.event.message, "Sent interrupt. Waiting 2s before force killing");
+  assert.equal(killed.atMs - killing.atMs, 2000, "force-killed at its kill timeout");
+  const own = simulate([{ name: "w" }], [{ runMs: 10, exitCode: 1, restart: { attempts: 0, intervalMs: 1, delayMs: 1, mode: "fail" } }], { jitter: 0 });
+  assert.equal(own.find((e) => e.event?.type === "Not Restarting").event.message, "Policy allows no restarts");
+  const fatal = simulate([{ name: "w" }], [{ runs: [{ startError: "unrecoverable" }] }]);
+  assert.equal(fatal.find((e) => e.event?.type === "Not Restarting").event.message, "Error was unrecoverable");
+});
+
 test("simulate rejects bad input with clear errors", () => {
+  assert.throws(() => simulate(tasks, [{ runs: "x" }]), /task "init": runs must be an array/);
+  assert.throws(() => simulate(tasks, [{ runs: [] }]), /task `init`: runs must hold 1 to 16 runs/);
+  assert.throws(() => simulate(tasks, [{ runs: [{ startError: "maybe" }] }]), /startError must be "recoverable" or "unrecoverable"/);
+  assert.throws(() => simulate(tasks, [{ runs: [{ exitCode: 1.5 }] }]), /exitCode must be a whole number/);
+  assert.throws(() => simulate(tasks, [{ restart: { attempts: 1, intervalMs: 1, delayMs: 1, mode: "sometimes" } }]), /restart.mode must be "fail" or "delay"/);
+  assert.throws(() => simulate(tasks, [], { restart: { attempts: 1 } }), /the group: restart.intervalMs is missing/);
+  assert.throws(() => simulate(tasks, [{ killTimeoutMs: -1 }]), /killTimeoutMs must be a number of milliseconds/);
   assert.throws(() => simulate("x"), TypeError);
   assert.throws(() => simulate(tasks, [{}, {}, {}, {}, {}]), /5 behaviours for 4 tasks/);
   assert.throws(() => simulate(tasks, [{ runMs: "long" }]), /task "init": runMs must be a number/);
+  assert.throws(() => simulate(tasks, [], { seed: "x" }), /seed must be a number/);
   assert.throws(() => simulate(tasks, [{ startMs: -5 }]), /task `init`: startMs must be a number of milliseconds/);
   assert.throws(() => simulate(tasks, [], { jitter: 3 }), /jitter must be between 0 and 0.9/);
   assert.throws(() => simulate(tasks, [], { jobType: "cron" }), RangeError);

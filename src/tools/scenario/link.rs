@@ -17,6 +17,7 @@ use super::{RunSpec, Scenario};
 use crate::error::Error;
 use crate::model::{Stage, Status, TaskSpec, TaskState};
 use crate::tools::sim::restarts::{JobType, RestartMode, RestartPolicy};
+use crate::tools::sim::script::MAX_RUNS;
 use crate::tools::sim::{Behaviour, Exit, Run};
 use crate::validate_tasks;
 
@@ -119,9 +120,6 @@ impl Scenario {
         Ok(scenario)
     }
 }
-
-/// At most this many runs in one task's script, from a link.
-pub const MAX_RUNS: usize = 16;
 
 /// A script of runs as text, `start:run:exit` joined by `; ` — the form share
 /// links and the playground's script field use.

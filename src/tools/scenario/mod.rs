@@ -9,8 +9,7 @@ pub mod link;
 pub mod presets;
 
 pub use link::{
-    parse_policy_text, parse_runs, policy_text, runs_text, state_token, MAX_HASH_LEN, MAX_RUNS,
-    MAX_TASKS,
+    parse_policy_text, parse_runs, policy_text, runs_text, state_token, MAX_HASH_LEN, MAX_TASKS,
 };
 pub use presets::{default_preset, Preset, PresetRun, PRESETS};
 
