@@ -10,7 +10,7 @@ CONFORMANCE ?= tests/conformance
 TRACES := $(wildcard $(CONFORMANCE)/*.json)
 WASM_TEST := cargo test --target wasm32-unknown-unknown --features js,trace --test wasm
 
-.PHONY: test lint test-rust test-wasm test-js test-e2e npm build-web serve first-render bench bench-js replay
+.PHONY: test lint test-rust test-wasm test-js test-e2e npm build-web serve first-render bench bench-sim bench-js replay
 
 ## test: everything CI runs
 test: lint test-rust test-wasm test-js test-e2e
@@ -71,6 +71,12 @@ first-render: build-web
 ## bench: criterion benchmarks (not part of make test)
 bench:
 	cargo bench --bench coordinator
+
+## bench-sim: a 20-task, 10-minute simulated alloc natively, in Node and in Chromium (not part of make test)
+bench-sim: npm
+	cargo bench --features sim --bench simulation
+	scripts/ensure-tools.sh browsers
+	node www/bench-sim.mjs
 
 ## bench-js: the JS API against a plain-JS implementation (not part of make test)
 bench-js: npm
