@@ -27,7 +27,10 @@ fn group() -> (Vec<TaskSpec>, Vec<Behaviour>) {
             }
         })
         .collect();
-    let behaviours = tasks.iter().map(|t| Behaviour::typical(t.stage())).collect();
+    let behaviours = tasks
+        .iter()
+        .map(|t| Behaviour::typical(t.stage()))
+        .collect();
     (tasks, behaviours)
 }
 
@@ -43,10 +46,13 @@ fn ten_minutes(c: &mut Criterion) {
         }),
         ..Settings::default()
     };
-    let events = simulate(tasks.clone(), behaviours.clone(), settings).unwrap().len();
-    c.bench_function(&format!("simulation/20_tasks_10_min ({events} events)"), |b| {
-        b.iter(|| black_box(simulate(tasks.clone(), behaviours.clone(), settings).unwrap()))
-    });
+    let events = simulate(tasks.clone(), behaviours.clone(), settings)
+        .unwrap()
+        .len();
+    c.bench_function(
+        &format!("simulation/20_tasks_10_min ({events} events)"),
+        |b| b.iter(|| black_box(simulate(tasks.clone(), behaviours.clone(), settings).unwrap())),
+    );
 }
 
 criterion_group!(benches, ten_minutes);

@@ -103,7 +103,10 @@ const TASK_EVENTS: [TaskEvent; 13] = [
     TaskEvent::RestartSignaled {
         reason: String::new(),
     },
-    TaskEvent::Killing { kill_timeout_ms: 0 },
+    TaskEvent::Killing {
+        kill_timeout_ms: 0,
+        max_run_duration: false,
+    },
     TaskEvent::Killed,
     TaskEvent::SiblingFailed { task: 0 },
     TaskEvent::LeaderDead,
@@ -254,7 +257,8 @@ impl JsBehaviour {
 /// Runs a simulated alloc (see `crate::tools::sim`). Tasks as in the
 /// coordinator's constructor; `behaviours` an array as sim-api.js
 /// normalizes it (`null` entries: typical for the stage); `settings`: seed,
-/// jitter, horizon, job type code (`JobType::ALL` order); `restart`: the
+/// jitter, horizon, job type code (`JobType::ALL` order), max run duration
+/// (NaN: none); `restart`: the
 /// group's policy or `null`; `actions`: outside actions as triples (time,
 /// code in `outsideActionNames` order, task index).
 #[wasm_bindgen]
@@ -269,7 +273,7 @@ pub fn simulate(
     restart: JsValue,
     actions: &[f64],
 ) -> Result<WasmSimulation, JsValue> {
-    if settings.len() != 4 || actions.len() % 3 != 0 {
+    if settings.len() != 5 || actions.len() % 3 != 0 {
         return Err(type_error("simulate: bad settings or actions"));
     }
     let tasks = specs_from_columns(names, lengths, hooks, sidecars)?;
@@ -294,7 +298,13 @@ pub fn simulate(
     let restart: Option<JsPolicy> = serde_wasm_bindgen::from_value(restart)
         .map_err(|e| type_error(&format!("simulate: restart: {e}")))?;
     let restart = restart.map(|p| p.policy("the group")).transpose()?;
-    let [seed, jitter, horizon, job] = [settings[0], settings[1], settings[2], settings[3]];
+    let [seed, jitter, horizon, job, max_run] = [
+        settings[0],
+        settings[1],
+        settings[2],
+        settings[3],
+        settings[4],
+    ];
     let whole = |x: f64, what: &str| -> Result<u64, JsValue> {
         if x.is_finite() && x >= 0.0 {
             Ok(x as u64)
@@ -311,6 +321,10 @@ pub fn simulate(
         horizon_ms: whole(horizon, "horizonMs")?,
         job_type,
         restart,
+        max_run_duration_ms: match max_run {
+            x if x.is_nan() => None,
+            x => Some(millis(x, "maxRunDurationMs", "the group")?),
+        },
     };
     let mut schedule = Vec::with_capacity(actions.len() / 3);
     for triple in actions.chunks(3) {

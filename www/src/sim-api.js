@@ -148,12 +148,12 @@ export function simulate(tasks, behaviours = [], settings = 1) {
   if (jobType < 0) {
     throw new RangeError(`jobType must be one of ${jobTypes.join(", ")}, got ${describe(s.jobType)}`);
   }
-  for (const key of ["seed", "jitter", "horizonMs"]) {
+  for (const key of ["seed", "jitter", "horizonMs", "maxRunDurationMs"]) {
     if (s[key] !== undefined && typeof s[key] !== "number") {
       throw new TypeError(`${key} must be a number, got ${describe(s[key])}`);
     }
   }
-  const knobs = new Float64Array([s.seed ?? 1, s.jitter ?? 0.2, s.horizonMs ?? 600000, jobType]);
+  const knobs = new Float64Array([s.seed ?? 1, s.jitter ?? 0.2, s.horizonMs ?? 600000, jobType, s.maxRunDurationMs ?? NaN]);
   const restart = s.restart === undefined || s.restart === null ? null : policy(s.restart, "the group");
   const actions = actionColumns(s.actions ?? [], names);
   const run = wasmSimulate(names.join(""), lengths, hooks, sidecars, normalized, knobs, restart, actions);

@@ -59,6 +59,8 @@ export interface SimSettings {
   jobType?: JobType;
   /** The simulation stops here (default 600000, at most one week). */
   horizonMs?: number;
+  /** The group's `max_run_duration` (batch and sysbatch jobs): then every task is killed, poststop first. */
+  maxRunDurationMs?: number;
   /** The group's `restart` block (default: Nomad's for the job type). */
   restart?: RestartPolicy;
   /** Things done to the alloc from outside, at chosen simulated times. */

@@ -78,6 +78,10 @@ test("simulate runs scripts: fails twice, then exits 0; policies and kill timeou
   assert.equal(killed.atMs - killing.atMs, 2000, "force-killed at its kill timeout");
   const own = simulate([{ name: "w" }], [{ runMs: 10, exitCode: 1, restart: { attempts: 0, intervalMs: 1, delayMs: 1, mode: "fail" } }], { jitter: 0 });
   assert.equal(own.find((e) => e.event?.type === "Not Restarting").event.message, "Policy allows no restarts");
+  const capped = simulate([{ name: "w" }, { name: "p", lifecycle: { hook: "poststop" } }], [{ runMs: 100000 }], { jobType: "batch", maxRunDurationMs: 1000 });
+  assert.deepEqual(capped.filter((e) => e.task === "p" && e.event).map((e) => [e.event.type, e.event.message]),
+    [["Received", "Task received by client"], ["Killing", "allocation exceeded max_run_duration"]]);
+  assert.throws(() => simulate([{ name: "w" }], [], { maxRunDurationMs: 1000 }), /job type "service" does not allow max_run_duration/);
   const fatal = simulate([{ name: "w" }], [{ runs: [{ startError: "unrecoverable" }] }]);
   assert.equal(fatal.find((e) => e.event?.type === "Not Restarting").event.message, "Error was unrecoverable");
 });

@@ -124,6 +124,7 @@ impl ImportState {
             seed: None,
             restart: Some(policy),
             behaviours,
+            max_run_duration_ms: group.max_run_duration.map(|ns| ns / 1_000_000),
         };
         Some(Imported {
             scenario: Scenario {
@@ -159,6 +160,7 @@ mod tests {
                 })
                 .collect(),
             restart: None,
+            max_run_duration: None,
         };
         ImportReply::Jobspec(Ok(ImportedJob {
             name: "j".into(),

@@ -21,6 +21,8 @@ pub struct RunState {
     /// The job's type and the group's restart policy (`None`: the type's default).
     job_type: JobType,
     restart: Option<RestartPolicy>,
+    /// The group's `max_run_duration` (imported).
+    max_run_duration_ms: Option<u64>,
     /// The running simulation; `None` outside run mode.
     sim: Option<Simulation>,
     seed: u64,
@@ -38,6 +40,7 @@ impl Default for RunState {
             behaviours: Vec::new(),
             job_type: JobType::Service,
             restart: None,
+            max_run_duration_ms: None,
             sim: None,
             seed: 1,
             speed: 1.0,
@@ -81,6 +84,7 @@ impl RunState {
         let spec = spec.unwrap_or(&default);
         self.job_type = spec.job_type;
         self.restart = spec.restart;
+        self.max_run_duration_ms = spec.max_run_duration_ms;
         if let Some(seed) = spec.seed {
             self.seed = seed;
         }
@@ -99,6 +103,7 @@ impl RunState {
             seed: Some(self.seed),
             restart: self.restart,
             behaviours: self.behaviours.clone(),
+            max_run_duration_ms: self.max_run_duration_ms,
         }
     }
 
@@ -133,6 +138,10 @@ impl RunState {
             seed: self.seed,
             job_type: self.job_type,
             restart: self.restart,
+            // Nomad allows it for batch and sysbatch jobs only.
+            max_run_duration_ms: self
+                .max_run_duration_ms
+                .filter(|_| matches!(self.job_type, JobType::Batch | JobType::SysBatch)),
             ..Settings::default()
         };
         let sim = Simulation::new(tasks.to_vec(), self.behaviours.clone(), settings)

@@ -56,6 +56,8 @@ pub struct ImportedGroup {
     pub name: String,
     pub tasks: Vec<ImportedTask>,
     pub restart: Option<RestartBlock>,
+    /// `max_run_duration` (batch and sysbatch jobs).
+    pub max_run_duration: Option<Nanos>,
 }
 
 impl ImportedGroup {

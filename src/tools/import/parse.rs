@@ -204,10 +204,18 @@ fn api_group(group: &Value, index: usize) -> Result<ImportedGroup, Error> {
         Some(_) => return Err(invalid(format!("{whose}: `Tasks` must be an array"))),
     };
     let restart = api_restart(group, &whose)?;
+    let max_run_duration = field(
+        group,
+        "MaxRunDuration",
+        &whose,
+        "a number of nanoseconds",
+        Value::as_u64,
+    )?;
     Ok(ImportedGroup {
         name,
         tasks,
         restart,
+        max_run_duration,
     })
 }
 
@@ -353,6 +361,7 @@ fn hcl_json_job(job: &Value) -> Result<ImportedJob, Error> {
                 name: task.to_owned(),
                 tasks: vec![hcl_json_task(task, task_body)?],
                 restart: None,
+                max_run_duration: None,
             });
         }
     }
@@ -369,10 +378,20 @@ fn hcl_json_job(job: &Value) -> Result<ImportedJob, Error> {
                 Some(r) => Some(hcl_json_restart(single(r, "restart", &whose)?, &whose)?),
                 None => None,
             };
+            let max_run_duration = match group_body.get("max_run_duration") {
+                None => None,
+                Some(Value::String(d)) => Some(duration(d, &whose, "max_run_duration")?),
+                Some(_) => {
+                    return Err(invalid(format!(
+                        "{whose}: `max_run_duration` must be a duration string"
+                    )))
+                }
+            };
             groups.push(ImportedGroup {
                 name: group.to_owned(),
                 tasks,
                 restart,
+                max_run_duration,
             });
         }
     }
@@ -526,6 +545,7 @@ fn hcl_job(text: &str) -> Result<ImportedJob, Error> {
             name: task.spec.name.clone(),
             tasks: vec![task],
             restart: None,
+            max_run_duration: None,
         });
     }
     for block in job.body.blocks() {
@@ -557,11 +577,23 @@ fn hcl_group(block: &Block, text: &str, notes: &mut Vec<String>) -> Result<Impor
             _ => {}
         }
     }
-    let restart = hcl_restart(&block.body, &format!("group `{name}`"), text)?;
+    let whose = format!("group `{name}`");
+    let restart = hcl_restart(&block.body, &whose, text)?;
+    let max_run_duration = match attribute(&block.body, "max_run_duration") {
+        None => None,
+        Some(Expression::String(s)) => Some(duration(s.value(), &whose, "max_run_duration")?),
+        Some(e) => {
+            return Err(invalid(format!(
+                "{whose}: `max_run_duration`{} is not a plain string",
+                at_line(text, e)
+            )))
+        }
+    };
     Ok(ImportedGroup {
         name,
         tasks,
         restart,
+        max_run_duration,
     })
 }
 
@@ -819,6 +851,7 @@ mod tests {
             );
             assert_eq!(job.job_type, JobType::Batch, "{file}");
             let group = &job.groups[0];
+            assert_eq!(group.max_run_duration, Some(7200 * S), "{file}");
             // Batch defaults (3 attempts in 24 h, 15 s, fail) under the group's block.
             let policy = group.restart_policy(job.job_type);
             assert_eq!(

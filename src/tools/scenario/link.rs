@@ -9,7 +9,8 @@
 //! where `<runs>` is `start:run:exit` joined by `;` (`run` is `-` for until
 //! killed; `exit` a code, `oom`, `start` or `fatal` for a start error that is
 //! recoverable or not) and a restart policy is `attempts,interval ms,delay
-//! ms,fail|delay`. `~` is escaped in task names, so these never clash.
+//! ms,fail|delay`; `~max=<ms>` is the group's `max_run_duration`. `~` is
+//! escaped in task names, so these never clash.
 
 use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, CONTROLS};
 
@@ -45,6 +46,9 @@ impl Scenario {
                 head.push_str(&policy_token(policy));
             }
             entries.push(head);
+            if let Some(ms) = run.max_run_duration_ms {
+                entries.push(format!("~max={ms}"));
+            }
             for (i, task) in self.tasks.iter().enumerate() {
                 let Some(b) = run.behaviours.get(i) else {
                     continue;
@@ -93,7 +97,8 @@ impl Scenario {
         };
         let mut run_entries = Vec::new();
         for (i, entry) in hash.split('&').enumerate() {
-            if entry.starts_with("~run=") || entry.starts_with("~t.") {
+            if entry.starts_with("~run=") || entry.starts_with("~t.") || entry.starts_with("~max=")
+            {
                 run_entries.push((i, entry));
                 continue;
             }
@@ -240,6 +245,10 @@ fn parse_run(tasks: &[TaskSpec], entries: &[(usize, &str)]) -> Result<RunSpec, E
             .split_once('=')
             .ok_or_else(|| fail("expected key=value".into()))?;
         let fields: Vec<&str> = value.split(',').collect();
+        if key == "~max" {
+            run.max_run_duration_ms = Some(number(value, "max_run_duration").map_err(fail)?);
+            continue;
+        }
         if key == "~run" {
             let (job, rest) = fields
                 .split_first()

@@ -35,6 +35,8 @@ pub struct RunSpec {
     pub seed: Option<u64>,
     pub restart: Option<RestartPolicy>,
     pub behaviours: Vec<Behaviour>,
+    /// The group's `max_run_duration` (batch and sysbatch jobs).
+    pub max_run_duration_ms: Option<u64>,
 }
 
 impl RunSpec {

@@ -35,6 +35,7 @@ impl Preset {
             seed: None,
             restart: None,
             behaviours: self.behaviours(),
+            max_run_duration_ms: None,
         });
         scenario
     }

@@ -46,6 +46,8 @@ pub enum TaskEvent {
     /// The task was sent an interrupt; it is force-killed after the timeout.
     Killing {
         kill_timeout_ms: u64,
+        /// Killed because the group's `max_run_duration` ran out.
+        max_run_duration: bool,
     },
     Killed,
     /// A sibling (by task index) failed, so the group is killed.
@@ -108,7 +110,13 @@ impl TaskEvent {
             }
             TaskEvent::NotRestarting { reason } => reason.clone(),
             TaskEvent::RestartSignaled { reason } => reason.clone(),
-            TaskEvent::Killing { kill_timeout_ms } => format!(
+            TaskEvent::Killing {
+                max_run_duration: true,
+                ..
+            } => "allocation exceeded max_run_duration".into(),
+            TaskEvent::Killing {
+                kill_timeout_ms, ..
+            } => format!(
                 "Sent interrupt. Waiting {} before force killing",
                 go_duration(kill_timeout_ms.saturating_mul(MS))
             ),
@@ -238,8 +246,16 @@ mod tests {
             (
                 TaskEvent::Killing {
                     kill_timeout_ms: 5_000,
+                    max_run_duration: false,
                 },
                 "Sent interrupt. Waiting 5s before force killing",
+            ),
+            (
+                TaskEvent::Killing {
+                    kill_timeout_ms: 5_000,
+                    max_run_duration: true,
+                },
+                "allocation exceeded max_run_duration",
             ),
             (TaskEvent::Killed, "Task successfully killed"),
             (

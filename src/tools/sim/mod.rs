@@ -69,6 +69,10 @@ pub struct Settings {
     pub restart: Option<RestartPolicy>,
     /// The simulation stops here, finished or not (at most [`MAX_HORIZON_MS`]).
     pub horizon_ms: u64,
+    /// The group's `max_run_duration` (batch and sysbatch jobs only): once
+    /// this long has passed since the allocation was created, every task is
+    /// killed, poststop tasks first so they never start.
+    pub max_run_duration_ms: Option<u64>,
 }
 
 impl Default for Settings {
@@ -79,6 +83,7 @@ impl Default for Settings {
             job_type: JobType::Service,
             restart: None,
             horizon_ms: 600_000,
+            max_run_duration_ms: None,
         }
     }
 }
@@ -137,6 +142,8 @@ enum Action {
     Die,
     /// An outside action, by its position in the schedule (`task` unused).
     Outside(usize),
+    /// The group's `max_run_duration` runs out (`task` unused).
+    Deadline,
 }
 
 /// A scheduled action; `epoch` drops actions of a task whose runner moved on.
@@ -187,6 +194,8 @@ pub struct Simulation {
     states: Vec<TaskState>,
     events: Vec<SimEvent>,
     kill: Option<Kill>,
+    /// The group's `max_run_duration` ran out: poststop tasks are killed too.
+    max_run_exceeded: bool,
     /// The event budget ran out.
     exhausted: bool,
     /// Outside actions to take, by time.
@@ -219,6 +228,24 @@ impl Simulation {
                 format!("horizonMs must be at most {MAX_HORIZON_MS} (one week)"),
             ));
         }
+        if let Some(ms) = settings.max_run_duration_ms {
+            // Nomad's job validation.
+            if !matches!(settings.job_type, JobType::Batch | JobType::SysBatch) {
+                return Err(Error::invalid(
+                    "maxRunDurationMs",
+                    format!(
+                        "job type {:?} does not allow max_run_duration",
+                        settings.job_type.as_str()
+                    ),
+                ));
+            }
+            if ms == 0 {
+                return Err(Error::out_of_range(
+                    "maxRunDurationMs",
+                    "max_run_duration must be greater than zero",
+                ));
+            }
+        }
         let coordinator = Coordinator::new(tasks.clone())?;
         let mut runners = Vec::with_capacity(tasks.len());
         for (spec, behaviour) in tasks.iter().zip(&behaviours) {
@@ -250,11 +277,22 @@ impl Simulation {
             tasks: runners,
             events: Vec::new(),
             kill: None,
+            max_run_exceeded: false,
             exhausted: false,
             schedule: Vec::new(),
         };
         for task in 0..sim.tasks.len() {
             sim.emit(task, TaskEvent::Received);
+        }
+        if let Some(ms) = settings.max_run_duration_ms {
+            sim.seq += 1;
+            sim.queue.push(Reverse(Scheduled {
+                at_ms: ms,
+                seq: sim.seq,
+                task: 0,
+                epoch: 0,
+                action: Action::Deadline,
+            }));
         }
         sim.alloc_runner();
         Ok(sim)
@@ -341,6 +379,8 @@ impl Simulation {
                 if let Action::Outside(k) = next.action {
                     let (_, outside) = self.schedule[k];
                     self.outside(outside);
+                } else if next.action == Action::Deadline {
+                    self.max_run_duration_exceeded();
                 } else if next.epoch == self.tasks[next.task].epoch {
                     self.act(next.task, next.action);
                 }
@@ -435,6 +475,19 @@ impl Simulation {
                 }
             }
             Outside::ClientRestart => self.client_restart(),
+        }
+    }
+
+    /// `EnforceMaxRunDurationTimeout`: every task is killed, poststop first.
+    fn max_run_duration_exceeded(&mut self) {
+        let alive = (0..self.specs.len()).any(|t| !matches!(self.tasks[t].runner, Runner::Dead));
+        if alive && self.kill.is_none() {
+            self.max_run_exceeded = true;
+            self.kill = Some(Kill {
+                round: 0,
+                dying: Vec::new(),
+            });
+            self.next_kill_round();
         }
     }
 
@@ -584,7 +637,7 @@ impl Simulation {
                 self.exited(task, ExitResult::default());
                 self.died(task);
             }
-            Action::Outside(_) => {}
+            Action::Outside(_) | Action::Deadline => {}
         }
     }
 
@@ -757,16 +810,19 @@ impl Simulation {
     /// once the last round is over, reports to the coordinator.
     fn next_kill_round(&mut self) {
         while let Some(Kill { round, .. }) = self.kill {
-            if round == 3 {
+            if round == 4 {
                 self.kill = None;
                 // The alloc runner looks again, then the coordinator hears the states.
                 return self.alloc_runner();
             }
+            // Round 0 kills the poststop tasks, only when max_run_duration
+            // ran out; then the leader, the other tasks, the sidecars.
             let members: Vec<usize> = (0..self.specs.len())
-                .filter(|&t| !self.is_poststop(t))
                 .filter(|&t| match round {
-                    0 => self.behaviours[t].leader,
-                    1 => !self.behaviours[t].leader && !self.is_sidecar(t),
+                    0 => self.max_run_exceeded && self.is_poststop(t),
+                    _ if self.is_poststop(t) => false,
+                    1 => self.behaviours[t].leader,
+                    2 => !self.behaviours[t].leader && !self.is_sidecar(t),
                     _ => !self.behaviours[t].leader && self.is_sidecar(t),
                 })
                 .collect();
@@ -790,6 +846,7 @@ impl Simulation {
             task,
             TaskEvent::Killing {
                 kill_timeout_ms: timeout,
+                max_run_duration: self.max_run_exceeded,
             },
         );
         self.tasks[task].epoch += 1;

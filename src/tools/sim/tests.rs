@@ -736,3 +736,54 @@ fn a_client_restart_restores_the_coordinator_and_keeps_running_tasks() {
     assert_eq!(state(&sim, "main"), TaskState::running());
     assert_eq!(state(&sim, "poststop"), TaskState::pending());
 }
+
+#[test]
+fn nomad_max_run_duration_skips_poststop_tasks() {
+    // A batch job with max_run_duration 1 s: the main task (100 s) is killed
+    // at 1 s and the poststop task never starts.
+    let mut sim = Simulation::new(
+        vec![TaskSpec::main("main"), TaskSpec::poststop("post")],
+        vec![b(0, Some(100 * SEC), false), b(0, Some(10 * SEC), false)],
+        Settings {
+            max_run_duration_ms: Some(SEC),
+            ..settings(JobType::Batch)
+        },
+    )
+    .unwrap();
+    sim.run();
+    assert_eq!(state(&sim, "main"), TaskState::dead());
+    assert_eq!(state(&sim, "post"), TaskState::dead());
+    assert_eq!(count(&sim, "post", "Started"), 0, "poststop never ran");
+    let (at, killing) = sim
+        .task_events(0)
+        .find(|(_, e)| e.type_name() == "Killing")
+        .unwrap();
+    assert_eq!(*at, SEC);
+    assert_eq!(
+        killing.message(&[""; 0]),
+        "allocation exceeded max_run_duration"
+    );
+    assert_eq!(
+        types(&sim, "post"),
+        ["Received", "Killing"],
+        "as Nomad's test expects"
+    );
+}
+
+#[test]
+fn max_run_duration_is_for_batch_jobs_only() {
+    let err = Simulation::new(
+        vec![TaskSpec::main("a")],
+        vec![b(0, None, false)],
+        Settings {
+            max_run_duration_ms: Some(SEC),
+            ..settings(JobType::Service)
+        },
+    )
+    .err()
+    .unwrap();
+    assert_eq!(
+        err.to_string(),
+        "job type \"service\" does not allow max_run_duration"
+    );
+}
