@@ -96,13 +96,17 @@ fn scenario() -> impl Strategy<Value = Scenario> {
             prop::sample::select(JobType::ALL.to_vec()),
             prop::option::of(policy()),
             1u64..600_000,
+            prop::option::of(1u64..60_000),
         )
-            .prop_map(|(seed, job_type, restart, horizon_ms)| Settings {
+            .prop_map(|(seed, job_type, restart, horizon_ms, max_run)| Settings {
                 seed,
                 jitter: 0.2,
                 job_type,
                 restart,
                 horizon_ms,
+                // Nomad allows max_run_duration for batch jobs only.
+                max_run_duration_ms: max_run
+                    .filter(|_| matches!(job_type, JobType::Batch | JobType::SysBatch)),
             });
         (
             Just(tasks),
