@@ -312,3 +312,28 @@ test("a script of runs and the group's restart policy are edited in run mode", a
   assert.deepEqual(page.problems, []);
   await page.close();
 });
+
+test("run mode restarts or kills one task: killing the leader kills the group", async () => {
+  const page = await open("#web=main,pending&logs=poststart-sidecar,pending");
+  await page.click('[data-mode="run"]');
+  await page.click('[data-run="step"]'); // web starts
+  await page.click('[data-events-of="web"]');
+  await page.click('[data-run="restart-task"]');
+  await page.click('[data-run="step"]');
+  let web = (await eventsOf(page, "web")).map(([t]) => t);
+  assert.ok(web.includes("Restart Signaled"), web.join(","));
+  // Step until web runs again, then kill it.
+  for (let i = 0; i < 5 && web.at(-1) !== "Started"; i++) {
+    await page.click('[data-run="step"]');
+    web = (await eventsOf(page, "web")).map(([t]) => t);
+  }
+  assert.equal(web.at(-1), "Started", web.join(","));
+  await page.click('[data-run="kill-task"]');
+  await playToEnd(page);
+  web = (await eventsOf(page, "web")).map(([t]) => t);
+  assert.equal(web.at(-1), "Killed");
+  const logs = (await eventsOf(page, "logs")).map(([t]) => t);
+  assert.ok(logs.includes("Main Tasks Dead"), `web was the only main task: ${logs.join(",")}`);
+  assert.deepEqual(page.problems, []);
+  await page.close();
+});

@@ -290,6 +290,14 @@ fn task_events(
                 }) }
             </div>
             if let Some(i) = selected.filter(|&i| i < names.len()) {
+                <div class="task-actions" role="group" aria-label={format!("Act on {}", names[i])}>
+                    <button type="button" data-run="restart-task"
+                        onclick={link.callback(move |_| Msg::Run(RunMsg::Act(Outside::RestartTask { task: i })))}>
+                        { format!("Restart {} (if running)", names[i]) }</button>
+                    <button type="button" data-run="kill-task"
+                        onclick={link.callback(move |_| Msg::Run(RunMsg::Act(Outside::KillTask { task: i })))}>
+                        { format!("Kill {}", names[i]) }</button>
+                </div>
                 <table class="events" data-events={names[i].clone()}>
                     <caption>{ format!("Recent events of {} (the last {EVENTS_KEPT}, as Nomad keeps them)", names[i]) }</caption>
                     <thead><tr><th scope="col">{ "time" }</th><th scope="col">{ "type" }</th><th scope="col">{ "description" }</th></tr></thead>

@@ -720,6 +720,12 @@ fn killing_the_leader_kills_the_group() {
 }
 
 #[test]
+fn nomad_task_runner_restore_running() {
+    // After a client restart, a running task is reattached, not restarted;
+    // the coordinator is rebuilt with restore.
+    a_client_restart_restores_the_coordinator_and_keeps_running_tasks();
+}
+
 fn a_client_restart_restores_the_coordinator_and_keeps_running_tasks() {
     let mut sim = lifecycle_group(JobType::Service, false);
     sim.run_until(5 * SEC);
@@ -785,5 +791,55 @@ fn max_run_duration_is_for_batch_jobs_only() {
     assert_eq!(
         err.to_string(),
         "job type \"service\" does not allow max_run_duration"
+    );
+}
+
+#[test]
+fn nomad_task_runner_run_recoverable_start_error() {
+    // Attempts 1, delay 0, mode fail; the driver fails to start the task,
+    // recoverably, every time.
+    let mut broken = b(0, None, false);
+    broken.runs[0].exit = Exit::StartError { recoverable: true };
+    broken.restart = Some(RestartPolicy {
+        attempts: 1,
+        interval: 600 * SEC * MS,
+        delay: 0,
+        mode: RestartMode::Fail,
+    });
+    let sim = run(JobType::Batch, &[(TaskSpec::main("web"), broken)]);
+    assert_eq!(state(&sim, "web"), TaskState::failed());
+    assert_eq!(
+        types(&sim, "web"),
+        [
+            "Received",
+            "Task Setup",
+            "Driver Failure",
+            "Restarting",
+            "Driver Failure",
+            "Not Restarting"
+        ]
+    );
+}
+
+#[test]
+fn nomad_task_runner_restart_signal_task_not_running() {
+    // A restart asked for while the task is pending does nothing; the task
+    // then runs and exits as it would have.
+    let mut sim = Simulation::new(
+        vec![TaskSpec::main("web")],
+        vec![b(10, Some(0), false)],
+        settings(JobType::Batch),
+    )
+    .unwrap();
+    assert_eq!(sim.states()[0], TaskState::pending());
+    assert!(
+        !sim.act_now(Outside::RestartTask { task: 0 }).unwrap(),
+        "not running: nothing happens"
+    );
+    sim.run();
+    assert_eq!(state(&sim, "web"), TaskState::dead());
+    assert_eq!(
+        types(&sim, "web"),
+        ["Received", "Task Setup", "Started", "Terminated"]
     );
 }
