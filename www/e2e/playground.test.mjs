@@ -205,3 +205,34 @@ test("the layout works at 375 px", async () => {
   noProblems(page);
   await page.close();
 });
+
+test("served from a subfolder of a docs site, the full view, the embed and the importer work", async (t) => {
+  const { mkdtempSync, symlinkSync, rmSync } = await import("node:fs");
+  const { tmpdir } = await import("node:os");
+  const { join } = await import("node:path");
+  const { serve } = await import("./serve.mjs");
+  const site = mkdtempSync(join(tmpdir(), "tasklifecycle-site-"));
+  t.after(() => rmSync(site, { recursive: true, force: true }));
+  symlinkSync(new URL("../../dist", import.meta.url).pathname, join(site, "playground"));
+  const server = await serve(site);
+  try {
+    for (const path of ["playground/", "playground/?embed#init=prestart-ephemeral,pending&web=main,pending"]) {
+      const page = await ctx.browser.newPage();
+      const failed = [];
+      page.on("response", (r) => r.status() >= 400 && failed.push(r.url()));
+      await page.goto(server.url + path);
+      await page.waitForSelector("[data-phase]");
+      assert.deepEqual(failed, [], path);
+      await page.close();
+    }
+    // The import worker loads from the subfolder too.
+    const page = await ctx.browser.newPage();
+    await page.goto(`${server.url}playground/`);
+    await page.fill('[data-import="jobspec"]', 'job "j" {\n  group "g" {\n    task "t" {}\n  }\n}\n');
+    await page.click('[data-import="job"]');
+    await page.waitForSelector('[data-task-card="t"]');
+    await page.close();
+  } finally {
+    await server.close();
+  }
+});
