@@ -31,6 +31,54 @@ pub struct TaskView {
     pub explain: String,
 }
 
+/// Where a task runner is, as the page tells it: only a runner that has not
+/// started and whose gate holds it is waiting; one whose task exited waits
+/// for nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RunnerStatus {
+    /// Not started; its gate is closed (or has not admitted it yet).
+    Waiting,
+    /// Its start condition passed; the task has not been reported running.
+    Admitted,
+    Running,
+    /// Dead and not failed.
+    Exited,
+    Failed,
+}
+
+impl RunnerStatus {
+    pub const fn label(self) -> &'static str {
+        match self {
+            RunnerStatus::Waiting => "waiting",
+            RunnerStatus::Admitted => "admitted",
+            RunnerStatus::Running => "running",
+            RunnerStatus::Exited => "exited 0",
+            RunnerStatus::Failed => "failed",
+        }
+    }
+
+    /// The CSS class (one word).
+    pub const fn class(self) -> &'static str {
+        match self {
+            RunnerStatus::Exited => "exited",
+            other => other.label(),
+        }
+    }
+}
+
+impl TaskView {
+    pub fn status(&self) -> RunnerStatus {
+        use crate::Status;
+        match (self.state.state, self.state.failed, self.waiting) {
+            (Status::Dead, true, _) => RunnerStatus::Failed,
+            (Status::Dead, false, _) => RunnerStatus::Exited,
+            (Status::Running, _, _) => RunnerStatus::Running,
+            (Status::Pending, _, true) => RunnerStatus::Waiting,
+            (Status::Pending, _, false) => RunnerStatus::Admitted,
+        }
+    }
+}
+
 /// Mounts the playground on the page's body.
 pub fn start() {
     yew::Renderer::<app::App>::new().render();

@@ -73,7 +73,11 @@ test("a whole lifecycle: gates open and close as Nomad's coordinator says", asyn
   assert.equal(await phase(page), "main");
   await expectGates(page, ["prestart-sidecar", "main"], ["prestart-ephemeral", "poststart-ephemeral", "poststop"]);
   await expectWaiting(page, "web", false);
-  await expectWaiting(page, "init", true);
+  // init exited: its gate closed behind it, but it waits for nothing.
+  await expectWaiting(page, "init", false);
+  assert.equal(await page.getAttribute('[data-task="init"]', "data-status"), "exited");
+  assert.match(await page.textContent('[data-explain="init"]'), /exited 0: it waits for nothing/);
+  assert.doesNotMatch(await page.textContent('[data-explain="init"]'), /blocked|waiting for/);
   await page.screenshot({ path: `${shots}/02-main.png`, fullPage: true });
 
   await setState(page, "web", "running");

@@ -7,7 +7,7 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use super::TaskView;
+use crate::playground::{RunnerStatus, TaskView};
 use crate::{Phase, Stage};
 
 #[derive(Properties, PartialEq)]
@@ -132,8 +132,9 @@ pub fn Diagram(props: &DiagramProps) -> Html {
                     format!("M {gx} {gy} C {} {gy}, {} {ty}, {RUNNER_X} {ty}", gx + 60, RUNNER_X - 60)
                 });
                 html! {
-                    <g class={classes!("runner-box", if task.waiting { "waiting" } else { "admitted" })}
-                        data-task={task.spec.name.clone()} data-waiting={task.waiting.to_string()}
+                    <g class={classes!("runner-box", task.status().class())}
+                        data-task={task.spec.name.clone()} data-status={task.status().class()}
+                        data-waiting={(task.status() == RunnerStatus::Waiting).to_string()}
                         data-state={task.state.state.as_str()}>
                         if let Some(d) = wire {
                             <path d={d} class={line_class(open)} data-wire={stage.as_str()} />
@@ -147,7 +148,7 @@ pub fn Diagram(props: &DiagramProps) -> Html {
                             { truncate(&task.spec.name, 22) }
                         </text>
                         <text x={(RUNNER_X + 10).to_string()} y={(y + 50).to_string()} class="small">
-                            { task.state.label() }{ if task.waiting { " · waiting on gate" } else { " · admitted" } }
+                            { task.status().label() }
                         </text>
                     </g>
                 }

@@ -6,7 +6,7 @@ use std::rc::Rc;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use super::TaskView;
+use crate::playground::{RunnerStatus, TaskView};
 use crate::{Hook, TaskState};
 
 #[derive(Properties, PartialEq)]
@@ -131,11 +131,17 @@ fn task_card(props: &TaskListProps, task: &TaskView, error: Option<String>) -> H
                 }) }
             </div>
             <p class="why" data-explain={name.clone()}>
-                <span class={classes!("runner", if task.waiting { "waiting" } else { "admitted" })}>
-                    { if task.waiting { "○ waiting on its gate" } else { "● admitted: its start condition passed" } }
+                <span class={classes!("runner", task.status().class())}>
+                    { match task.status() {
+                        RunnerStatus::Waiting => "○ waiting on its gate",
+                        RunnerStatus::Admitted => "● admitted: its start condition passed",
+                        RunnerStatus::Running => "● running",
+                        RunnerStatus::Exited => "✓ exited 0: it waits for nothing",
+                        RunnerStatus::Failed => "✗ failed",
+                    } }
                 </span>
-                // Why it waits; a runner admitted earlier (in run mode) no longer waits.
-                if !task.allowed && task.waiting {
+                // Why it waits: only a runner that is waiting is blocked.
+                if !task.allowed && task.status() == RunnerStatus::Waiting {
                     { " — " }{ &task.explain }
                 }
             </p>
