@@ -827,7 +827,9 @@ impl Simulation {
                 })
                 .collect();
             let dying: Vec<usize> = members.into_iter().filter(|&t| self.interrupt(t)).collect();
-            let kill = self.kill.as_mut().expect("a kill is in progress");
+            let Some(kill) = self.kill.as_mut() else {
+                return; // (the loop runs only while a kill is in progress)
+            };
             kill.round += 1;
             if !dying.is_empty() {
                 kill.dying = dying;
