@@ -8,8 +8,9 @@ use std::pin::pin;
 use std::task::{Context, Poll, Waker};
 
 use js_sys::{RangeError, TypeError};
+use tasklifecycle::js::wire::*;
 use tasklifecycle::js::{
-    hook_names, phase_names, stage_names, status_names, WasmCoordinator, WasmGate,
+    hook_names, phase_names, stage_names, status_names, wire_format, WasmCoordinator, WasmGate,
 };
 use tasklifecycle::tools::trace;
 use tasklifecycle::{Coordinator, Gate, Phase, Shutdown, TaskSpec, TaskState};
@@ -17,15 +18,13 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_test::wasm_bindgen_test;
 
 const PRESTART: u8 = 1;
-const NO_LIFECYCLE: u8 = 255;
-const KEEP: u8 = 255;
 const PENDING: u8 = 0;
-const RUNNING: u8 = 2;
-const DEAD: u8 = 4;
-const DEAD_FAILED: u8 = 5;
+const RUNNING: u8 = STATE_STRIDE;
+const DEAD: u8 = 2 * STATE_STRIDE;
+const DEAD_FAILED: u8 = 2 * STATE_STRIDE + 1;
 
 fn phase_of(packed: u32) -> &'static str {
-    Phase::ALL[(packed & 7) as usize].as_str()
+    Phase::ALL[(packed & PHASE_MASK) as usize].as_str()
 }
 
 #[wasm_bindgen_test]
@@ -47,6 +46,14 @@ fn code_tables_match_the_core() {
     assert_eq!(status_names(), ["pending", "running", "dead"]);
     assert_eq!(phase_names().len(), 6);
     assert_eq!(stage_names()[2], "main");
+    assert_eq!(
+        wire_format()[..3],
+        [
+            u32::from(KEEP),
+            u32::from(NO_LIFECYCLE),
+            u32::from(STATE_STRIDE)
+        ]
+    );
 }
 
 #[wasm_bindgen_test]
@@ -55,11 +62,15 @@ fn bindings_drive_a_lifecycle() {
     assert_eq!(c.stages(), [0, 2]);
     let packed = c.update(&[PENDING, PENDING], false).unwrap();
     assert_eq!(phase_of(packed), "prestart");
-    assert_eq!((packed >> 3) & 7, 0, "from init");
-    assert_eq!((packed >> 6) & 63, 1, "opened prestart-ephemeral");
-    assert!(packed & (1 << 18) != 0);
+    assert_eq!((packed >> FROM_SHIFT) & PHASE_MASK, 0, "from init");
+    assert_eq!(
+        (packed >> OPENED_SHIFT) & STAGES_MASK,
+        1,
+        "opened prestart-ephemeral"
+    );
+    assert!(packed & CHANGED != 0);
     let packed = c.update(&[KEEP, RUNNING], false).unwrap();
-    assert_eq!(packed & (1 << 18), 0, "no phase change");
+    assert_eq!(packed & CHANGED, 0, "no phase change");
     assert_eq!(c.states(), [PENDING, RUNNING]);
     assert!(c
         .explain(1)

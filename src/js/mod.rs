@@ -24,10 +24,48 @@ use wasm_bindgen::prelude::*;
 use crate::{Coordinator, Error, Gate, Hook, Lifecycle, Phase, Stage, Status, TaskSpec};
 use crate::{TaskState, Transition};
 
-/// In a state code array: leave this task's state as it is.
-const KEEP: u8 = 255;
-/// In a hook code array: the task has no lifecycle block.
-const NO_LIFECYCLE: u8 = 255;
+/// The wire format between this layer and www/src/api.js, defined once:
+/// api.js reads these numbers through `wireFormat()`; tests/wasm.rs uses them.
+pub mod wire {
+    /// In a state code array: leave this task's state as it is.
+    pub const KEEP: u8 = 255;
+    /// In a hook code array: the task has no lifecycle block.
+    pub const NO_LIFECYCLE: u8 = 255;
+    /// A task state's code is `STATE_STRIDE × status + failed`.
+    pub const STATE_STRIDE: u8 = 2;
+    /// A packed result: the phase in its low bits (`& PHASE_MASK`)…
+    pub const PHASE_MASK: u32 = 7;
+    /// …the phase it came from at `>> FROM_SHIFT`…
+    pub const FROM_SHIFT: u32 = 3;
+    /// …the gates it opened (a stage bit mask, `& STAGES_MASK`) at `>> OPENED_SHIFT`…
+    pub const OPENED_SHIFT: u32 = 6;
+    /// …the gates it closed at `>> CLOSED_SHIFT`…
+    pub const CLOSED_SHIFT: u32 = 12;
+    pub const STAGES_MASK: u32 = 63;
+    /// …and this bit set when the phase changed (else only the phase is set).
+    pub const CHANGED: u32 = 1 << 18;
+}
+
+use wire::{KEEP, NO_LIFECYCLE};
+
+/// The wire format's numbers, in this order: KEEP, NO_LIFECYCLE,
+/// STATE_STRIDE, PHASE_MASK, FROM_SHIFT, OPENED_SHIFT, CLOSED_SHIFT,
+/// STAGES_MASK, CHANGED (see [`wire`]).
+#[wasm_bindgen(js_name = wireFormat)]
+pub fn wire_format() -> Vec<u32> {
+    use wire::*;
+    vec![
+        u32::from(KEEP),
+        u32::from(NO_LIFECYCLE),
+        u32::from(STATE_STRIDE),
+        PHASE_MASK,
+        FROM_SHIFT,
+        OPENED_SHIFT,
+        CLOSED_SHIFT,
+        STAGES_MASK,
+        CHANGED,
+    ]
+}
 
 pub(crate) fn names<T: Copy>(all: &[T], name: fn(T) -> &'static str) -> Vec<String> {
     all.iter().map(|&x| name(x).to_owned()).collect()
@@ -73,24 +111,30 @@ pub(crate) fn type_error(message: &str) -> JsValue {
     TypeError::new(message).into()
 }
 
-/// `to | from << 3 | opened << 6 | closed << 12 | changed << 18`, where
-/// `changed` says whether the phase changed (without it, only `to` is set).
+/// `to | from << FROM_SHIFT | opened << OPENED_SHIFT | closed << CLOSED_SHIFT
+/// | CHANGED` (see [`wire`]); without a phase change, only `to` is set.
 fn pack(phase: Phase, transition: Option<Transition>) -> u32 {
+    use wire::*;
     match transition {
         None => phase as u32,
         Some(t) => {
             t.to as u32
-                | (t.from as u32) << 3
-                | u32::from(t.opened.bits()) << 6
-                | u32::from(t.closed.bits()) << 12
-                | 1 << 18
+                | (t.from as u32) << FROM_SHIFT
+                | u32::from(t.opened.bits()) << OPENED_SHIFT
+                | u32::from(t.closed.bits()) << CLOSED_SHIFT
+                | CHANGED
         }
     }
 }
 
+/// A task state's code (see [`wire::STATE_STRIDE`]).
+pub(crate) fn encode_state(state: TaskState) -> u8 {
+    state.state as u8 * wire::STATE_STRIDE + u8::from(state.failed)
+}
+
 pub(crate) fn decode_state(code: u8) -> Option<TaskState> {
-    let status = *Status::ALL.get(usize::from(code >> 1))?;
-    Some(TaskState::new(status, code & 1 == 1))
+    let status = *Status::ALL.get(usize::from(code / wire::STATE_STRIDE))?;
+    Some(TaskState::new(status, code % wire::STATE_STRIDE == 1))
 }
 
 /// Splits `joined` into names of the given lengths, counted in UTF-16 code
@@ -198,7 +242,7 @@ impl WasmCoordinator {
         self.inner
             .task_states()
             .iter()
-            .map(|s| (s.state as u8) << 1 | u8::from(s.failed))
+            .map(|s| encode_state(*s))
             .collect()
     }
 

@@ -6,7 +6,7 @@ use js_sys::RangeError;
 use serde::Deserialize;
 use wasm_bindgen::prelude::*;
 
-use super::{decode_state, js_error, names, specs_from_columns, type_error};
+use super::{decode_state, encode_state, js_error, names, specs_from_columns, type_error};
 use crate::tools::sim::restarts::{JobType, RestartMode, RestartPolicy};
 use crate::tools::sim::script::MAX_RUNS;
 use crate::tools::sim::{Behaviour, Exit, Outside, Run, TaskEvent};
@@ -368,7 +368,7 @@ pub fn simulate(
                     }
                     None => 255,
                 };
-                let state = (state.state as u8) << 1 | u8::from(state.failed);
+                let state = encode_state(state);
                 (0, task as u32, state, code)
             }
             K::Phase(t) => (

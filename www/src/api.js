@@ -14,21 +14,21 @@ import {
   phaseNames,
   stageNames,
   statusNames,
+  wireFormat,
 } from "./tasklifecycle_wasm.js";
 import { wasmMemory } from "./wasm.js";
 
-/** State code meaning "leave this task as it is". */
-const KEEP = 255;
-/** Hook code meaning "no lifecycle block". */
-const NO_LIFECYCLE = 255;
-/** Bit of a packed result saying the phase changed. */
-const CHANGED = 1 << 18;
 
 let vocabulary;
 /**
  * The code tables, read from Rust once (after the module is initialised).
  * Lookups are small prototype-less objects: the fastest string → code map.
  */
+/** The wire format's numbers (src/js/mod.rs, `wire`), by name. */
+function wire([keep, noLifecycle, stateStride, phaseMask, fromShift, openedShift, closedShift, stagesMask, changed]) {
+  return { keep, noLifecycle, stateStride, phaseMask, fromShift, openedShift, closedShift, stagesMask, changed };
+}
+
 function words() {
   if (!vocabulary) {
     const index = (names) => {
@@ -42,6 +42,7 @@ function words() {
       phases: phaseNames(),
       stages: stageNames(),
       stageIndex: index(stageNames()),
+      wire: wire(wireFormat()),
     };
   }
   return vocabulary;
@@ -93,7 +94,7 @@ function parseTask(task, position, hooks, sidecars) {
   }
   const lifecycle = task.lifecycle !== undefined ? task.lifecycle : task.Lifecycle;
   if (lifecycle === undefined || lifecycle === null) {
-    hooks[position] = NO_LIFECYCLE;
+    hooks[position] = words().wire.noLifecycle;
     return name;
   }
   if (typeof lifecycle !== "object") {
@@ -153,7 +154,7 @@ function stateCode(value, name, statuses = words().statuses) {
   if (typeof failed !== "boolean") {
     throw new TypeError(`task "${name}": failed must be a boolean, got ${describe(failed)}`);
   }
-  return status * 2 + (failed ? 1 : 0);
+  return status * words().wire.stateStride + (failed ? 1 : 0);
 }
 
 // Module-private hooks by which a coordinator keeps its gates' waiters in step
@@ -472,7 +473,7 @@ export class Coordinator {
         codes[i] = stateCode(states[name], name, statuses);
       }
     } catch (error) {
-      codes.fill(KEEP); // the update is all or nothing
+      codes.fill(words().wire.keep); // the update is all or nothing
       throw error;
     }
     const kind = restore ? "restore" : "update";
@@ -481,11 +482,11 @@ export class Coordinator {
 
   /** Applies a packed result from Rust: phase, and the gates that moved. */
   #settle(packed, cause) {
-    const { phases } = words();
-    this.#phase = phases[packed & 7];
-    if (!(packed & CHANGED)) return;
-    const opened = (packed >> 6) & 63;
-    const closed = (packed >> 12) & 63;
+    const { phases, wire: w } = words();
+    this.#phase = phases[packed & w.phaseMask];
+    if (!(packed & w.changed)) return;
+    const opened = (packed >> w.openedShift) & w.stagesMask;
+    const closed = (packed >> w.closedShift) & w.stagesMask;
     this.#openMask = (this.#openMask & ~closed) | opened;
     const gates = this.#gates;
     if (gates.length) {
@@ -496,7 +497,7 @@ export class Coordinator {
     }
     if (this.#listeners.size === 0) return;
     const event = {
-      from: phases[(packed >> 3) & 7],
+      from: phases[(packed >> w.fromShift) & w.phaseMask],
       to: this.#phase,
       opened: stagesOf(opened),
       closed: stagesOf(closed),

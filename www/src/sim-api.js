@@ -14,6 +14,7 @@ import {
   stageNames,
   statusNames,
   taskEventNames,
+  wireFormat,
 } from "./tasklifecycle_sim_wasm.js";
 
 let vocabulary;
@@ -26,6 +27,8 @@ function words() {
     taskEvents: taskEventNames(),
     jobTypes: jobTypeNames(),
     actions: outsideActionNames(),
+    // A task state's code is stride × status + failed (src/js/mod.rs, `wire`).
+    stateStride: wireFormat()[2],
   };
   return vocabulary;
 }
@@ -158,7 +161,7 @@ export function simulate(tasks, behaviours = [], settings = 1) {
   const actions = actionColumns(s.actions ?? [], names);
   const run = wasmSimulate(names.join(""), lengths, hooks, sidecars, normalized, knobs, restart, actions);
   try {
-    const { phases, stages, statuses: statusOf, taskEvents } = words();
+    const { phases, stages, statuses: statusOf, taskEvents, stateStride } = words();
     const stageList = (mask) => stages.filter((_, i) => mask & (1 << i));
     const [times, kinds, first, second, third, messages] =
       [run.times(), run.kinds(), run.first(), run.second(), run.third(), run.messages()];
@@ -167,7 +170,7 @@ export function simulate(tasks, behaviours = [], settings = 1) {
     for (let i = 0; i < times.length; i++) {
       const atMs = times[i];
       if (kinds[i] === 0) {
-        const state = { state: statusOf[second[i] >> 1], failed: (second[i] & 1) === 1 };
+        const state = { state: statusOf[Math.floor(second[i] / stateStride)], failed: second[i] % stateStride === 1 };
         const event = { atMs, type: "task", task: names[first[i]], state };
         if (third[i] !== 255) event.event = { type: taskEvents[third[i]], message: messages[m++] };
         events.push(event);
