@@ -4,6 +4,14 @@
  * and poststop tasks may start.
  */
 
+declare global {
+  // `Symbol.dispose` (for `using`), declared here too so that projects whose
+  // `lib` lacks `esnext.disposable` type-check; identical to TypeScript's own.
+  interface SymbolConstructor {
+    readonly dispose: unique symbol;
+  }
+}
+
 /** A lifecycle hook; `""` (or no lifecycle) makes a main task. */
 export type Hook = "prestart" | "poststart" | "poststop" | "";
 

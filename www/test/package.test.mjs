@@ -1,5 +1,6 @@
 // The packed package installs into a fresh project, where Node imports it by
-// name (no init call) and TypeScript type-checks a usage file against it.
+// name (no init call) and TypeScript — the oldest supported and the newest,
+// for Node and for bundlers — type-checks a usage file against it.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
@@ -8,7 +9,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 const pkg = new URL("../../pkg/", import.meta.url).pathname;
-const tsc = new URL("../node_modules/typescript/bin/tsc", import.meta.url).pathname;
+/** The oldest TypeScript the declarations support, and the newest tested. */
+const TSC = {
+  "5.0 (oldest supported)": new URL("../node_modules/typescript-oldest/bin/tsc", import.meta.url).pathname,
+  "5.9 (newest)": new URL("../node_modules/typescript/bin/tsc", import.meta.url).pathname,
+};
 const run = (cmd, args, cwd) => execFileSync(cmd, args, { cwd, encoding: "utf8", timeout: 120_000 });
 
 test("npm pack installs into a fresh project and runs a lifecycle", async (t) => {
@@ -99,12 +104,22 @@ c.gate("sideways");
 void renderAscii(c);
 `,
   );
-  writeFileSync(
-    join(dir, "tsconfig.json"),
-    JSON.stringify({
-      compilerOptions: { strict: true, noEmit: true, module: "nodenext", moduleResolution: "nodenext", target: "es2022", lib: ["es2022", "dom", "esnext.disposable"], skipLibCheck: false },
-      files: ["usage.ts"],
-    }),
-  );
-  run(process.execPath, [tsc, "-p", "."], dir);
+  // Strict, skipLibCheck off, a lib without esnext.disposable: as a new
+  // project sets it up, for Node (nodenext) and for bundlers.
+  for (const [version, tsc] of Object.entries(TSC)) {
+    for (const [module, moduleResolution] of [["nodenext", "nodenext"], ["esnext", "bundler"]]) {
+      writeFileSync(
+        join(dir, "tsconfig.json"),
+        JSON.stringify({
+          compilerOptions: { strict: true, noEmit: true, module, moduleResolution, target: "es2022", lib: ["es2022", "dom"], skipLibCheck: false },
+          files: ["usage.ts"],
+        }),
+      );
+      try {
+        run(process.execPath, [tsc, "-p", "."], dir);
+      } catch (error) {
+        assert.fail(`TypeScript ${version}, moduleResolution ${moduleResolution}:\n${error.stdout}`);
+      }
+    }
+  }
 });
