@@ -10,7 +10,7 @@ CONFORMANCE ?= tests/conformance
 TRACES := $(wildcard $(CONFORMANCE)/*.json)
 WASM_TEST := cargo test --target wasm32-unknown-unknown --features js,trace --test wasm
 
-.PHONY: test lint test-rust test-wasm test-js test-e2e npm build-web serve first-render bench bench-sim bench-js replay
+.PHONY: test lint test-rust test-wasm test-js test-e2e npm build-web serve first-render bench bench-sim bench-js soak replay
 
 ## test: everything CI runs
 test: lint test-rust test-wasm test-js test-e2e
@@ -77,6 +77,10 @@ bench-sim: npm
 	cargo bench --features sim --bench simulation
 	scripts/ensure-tools.sh browsers
 	node www/bench-sim.mjs
+
+## soak: 1,000,000 wait/cancel cycles through the JS API; wasm memory must not grow (not part of make test)
+soak: npm
+	cd www && TASKLIFECYCLE_SOAK_CYCLES=1000000 node --test test/memory.test.mjs
 
 ## bench-js: the JS API against a plain-JS implementation (not part of make test)
 bench-js: npm
