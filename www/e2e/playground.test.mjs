@@ -206,6 +206,12 @@ test("the layout works at 375 px", async () => {
   assert.ok(overflow <= 0, `the page scrolls sideways by ${overflow}px`);
   await setState(page, "proxy", "running");
   await page.screenshot({ path: `${shots}/07-mobile-375.png`, fullPage: true });
+  // Run mode too: its settings become cards, its controls wrap.
+  await page.click('[data-mode="run"]');
+  await page.click('[data-events-of="web"]');
+  const runOverflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(runOverflow <= 0, `run mode scrolls sideways by ${runOverflow}px`);
+  await page.screenshot({ path: `${shots}/12-run-mode-375.png`, fullPage: true });
   noProblems(page);
   await page.close();
 });

@@ -196,19 +196,19 @@ fn behaviour_row(props: &RunProps, i: usize, name: &str, b: &Behaviour) -> Html 
     html! {
         <tr data-behaviour={name.to_owned()}>
             <th scope="row">{ name }</th>
-            <td><input type="number" min="0" step="100" aria-label={format!("{name} starts after (ms)")}
+            <td data-label="starts after (ms)"><input type="number" min="0" step="100" aria-label={format!("{name} starts after (ms)")}
                 value={run.start_ms.to_string()}
                 onchange={emit(|b, input| if let Some(v) = number(input) { b.first_run_mut().start_ms = v })} /></td>
-            <td><input type="number" min="0" step="100" aria-label={format!("{name} runs for (ms)")}
+            <td data-label="runs for (ms)"><input type="number" min="0" step="100" aria-label={format!("{name} runs for (ms)")}
                 disabled={run.run_ms.is_none()} value={run.run_ms.unwrap_or(0).to_string()}
                 onchange={emit(|b, input| if let Some(v) = number(input) { b.first_run_mut().run_ms = Some(v) })} /></td>
-            <td><input type="checkbox" aria-label={format!("{name} runs until killed")} checked={run.run_ms.is_none()}
+            <td data-label="forever"><input type="checkbox" aria-label={format!("{name} runs until killed")} checked={run.run_ms.is_none()}
                 onchange={emit(|b, input| b.first_run_mut().run_ms = if input.checked() { None } else { Some(3_000) })} /></td>
-            <td><input type="checkbox" aria-label={format!("{name} fails")} checked={b.fails()}
+            <td data-label="fails"><input type="checkbox" aria-label={format!("{name} fails")} checked={b.fails()}
                 onchange={emit(|b, input| b.first_run_mut().exit = Exit::Code { code: i32::from(input.checked()) })} /></td>
-            <td><input type="checkbox" aria-label={format!("{name} is the leader")} checked={b.leader}
+            <td data-label="leader"><input type="checkbox" aria-label={format!("{name} is the leader")} checked={b.leader}
                 onchange={emit(|b, input| b.leader = input.checked())} /></td>
-            <td><input type="text" size="16" spellcheck="false" aria-label={format!("{name}: later runs")}
+            <td data-label="later runs"><input type="text" size="16" spellcheck="false" aria-label={format!("{name}: later runs")}
                 data-script={name.to_owned()} placeholder="none" value={runs_text(b.runs.get(1..).unwrap_or(&[]))}
                 onchange={emit(|b, input| {
                     let text = input.value();
@@ -219,10 +219,10 @@ fn behaviour_row(props: &RunProps, i: usize, name: &str, b: &Behaviour) -> Html 
                         b.runs = std::iter::once(first).chain(later).collect();
                     }
                 })} /></td>
-            <td><input type="number" min="0" step="1000" aria-label={format!("{name}: kill timeout (ms)")}
+            <td data-label="kill timeout (ms)"><input type="number" min="0" step="1000" aria-label={format!("{name}: kill timeout (ms)")}
                 value={b.kill_timeout_ms.to_string()}
                 onchange={emit(|b, input| if let Some(v) = number(input) { b.kill_timeout_ms = v })} /></td>
-            <td><input type="text" size="14" spellcheck="false" aria-label={format!("{name}: own restart policy")}
+            <td data-label="own restart policy"><input type="text" size="14" spellcheck="false" aria-label={format!("{name}: own restart policy")}
                 data-policy={name.to_owned()} placeholder="group's" value={b.restart.map(policy_text).unwrap_or_default()}
                 onchange={emit(|b, input| {
                     let text = input.value();
