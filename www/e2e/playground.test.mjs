@@ -212,6 +212,15 @@ test("the layout works at 375 px", async () => {
   const runOverflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(runOverflow <= 0, `run mode scrolls sideways by ${runOverflow}px`);
   await page.screenshot({ path: `${shots}/12-run-mode-375.png`, fullPage: true });
+  // Every control a finger may tap is at least 24 × 24 px (WCAG 2.5.8).
+  const small = await page.$$eval("button, select, input:not([type=file]), textarea", (els) =>
+    els
+      .filter((e) => e.offsetParent !== null)
+      .map((e) => [e.getAttribute("aria-label") ?? e.textContent.trim().slice(0, 20), e.getBoundingClientRect()])
+      .filter(([, r]) => r.width < 24 || r.height < 24)
+      .map(([name, r]) => `${name} ${Math.round(r.width)}×${Math.round(r.height)}`),
+  );
+  assert.deepEqual(small, [], "tap targets under 24 px");
   noProblems(page);
   await page.close();
 });
