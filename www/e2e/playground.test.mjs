@@ -184,6 +184,9 @@ test("edits are validated like the coordinator validates them", async () => {
   await page.press(name, "Enter");
   assert.match(await page.textContent(".edit-error"), /duplicate task name `web`/);
   assert.equal(await page.locator('[data-task-card="api"]').count(), 1, "nothing changed");
+  await page.fill(name, "");
+  await page.press(name, "Enter");
+  assert.equal(await page.textContent('[data-task-card="api"] .edit-error'), "a task needs a name", "said beside the task, no off-by-one position");
   await page.fill(name, "api-v2");
   await page.press(name, "Enter");
   assert.equal(await page.locator('[data-task-card="api-v2"]').count(), 1);

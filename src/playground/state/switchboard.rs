@@ -215,7 +215,13 @@ impl Switchboard {
         let mut candidate = self.scenario.clone();
         change(&mut candidate);
         if let Err(err) = validate_tasks(&candidate.tasks) {
-            self.edit_error = Some((i, err.to_string()));
+            // Shown beside the task itself: no position to count (the core's
+            // "task #N" counts from 0).
+            let why = match err {
+                crate::Error::EmptyTaskName { .. } => "a task needs a name".to_owned(),
+                err => err.to_string(),
+            };
+            self.edit_error = Some((i, why));
             return Vec::new();
         }
         candidate.states.fill(TaskState::pending());
@@ -307,6 +313,11 @@ mod tests {
         assert_eq!(
             board.edit_error(),
             Some(&(1, "duplicate task name `migrate`".to_owned()))
+        );
+        assert!(board.rename(1, String::new()).is_empty());
+        assert_eq!(
+            board.edit_error(),
+            Some(&(1, "a task needs a name".to_owned()))
         );
         // An accepted edit clears the error and starts over, all pending.
         board.set_state(0, TaskState::running()).unwrap();
