@@ -64,6 +64,10 @@ test("a whole lifecycle: gates open and close as Nomad's coordinator says", asyn
   await expectGates(page, pre, ["main", "poststart-ephemeral", "poststart-sidecar", "poststop"]);
   await expectWaiting(page, "init", false);
   await expectWaiting(page, "web", true);
+  // As in Nomad's drawing: the coordinator's Open/Close line is solid even to a
+  // closed gate; only the gate's line to its runners is dashed.
+  const dash = (sel) => page.$eval(sel, (e) => getComputedStyle(e).strokeDasharray);
+  assert.equal(await dash('[data-gate="main"] line.control'), "none");
 
   await setState(page, "proxy", "running");
   await setState(page, "init", "running");

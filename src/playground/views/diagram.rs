@@ -26,7 +26,7 @@ pub const STYLE: &str = r#"
 .diagram .title { font-weight: 700; letter-spacing: .08em; }
 .diagram .phase-name { font-size: 18px; font-weight: 700; fill: #2563eb; }
 .diagram .box rect, .diagram .gate rect, .diagram .runner-box rect { fill: #fff; stroke: #0f172a; stroke-width: 1.5; }
-.diagram .feed { stroke: #0f172a; stroke-width: 1.5; }
+.diagram .feed, .diagram .control { stroke: #0f172a; stroke-width: 1.5; }
 .diagram .arrowhead { fill: #0f172a; }
 .diagram .wire { fill: none; stroke-width: 2; transition: stroke .35s ease, stroke-dasharray .35s ease, opacity .35s ease; }
 .diagram .wire.open { stroke: #15803d; stroke-dasharray: none; }
@@ -111,8 +111,10 @@ pub fn Diagram(props: &DiagramProps) -> Html {
                 html! {
                     <g class={classes!("gate", if open { "open" } else { "closed" })}
                         data-gate={stage.as_str()} data-open={open.to_string()}>
+                        // The coordinator's Open/Close line is always drawn: only a
+                        // gate's line to its runners shows whether it is open.
                         <line x1={x.to_string()} y1={(cy + ch).to_string()} x2={x.to_string()} y2={GATE_Y.to_string()}
-                            class={line_class(open)} marker-end="url(#arrow)" />
+                            class="control" marker-end="url(#arrow)" />
                         <rect x={(x - GATE_W / 2).to_string()} y={GATE_Y.to_string()} width={GATE_W.to_string()} height={GATE_H.to_string()} rx="3" />
                         <text x={x.to_string()} y={(GATE_Y + 21).to_string()} text-anchor="middle">{ "GATE" }</text>
                         <text x={x.to_string()} y={(GATE_Y + GATE_H + 14).to_string()} text-anchor="middle" class="small">{ l1 }</text>
