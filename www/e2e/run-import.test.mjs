@@ -144,6 +144,7 @@ test("the diagram exports as SVG and ASCII, the timeline as SVG", async () => {
   assert.match(svg.text, /^<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
   assert.match(svg.text, /<style>/);
   assert.match(svg.text, /data-gate="prestart-ephemeral" data-open="true"/);
+  assert.match(svg.text, /<rect(?=[^>]*class="bg")(?=[^>]*fill="#ffffff")[^>]*>/, "an exported SVG carries its own background");
   const ascii = await download('[data-export="ascii"]');
   assert.equal(ascii.name, "tasklifecycle-diagram.txt");
   assert.match(ascii.text, /Current state: prestart/);
@@ -154,6 +155,7 @@ test("the diagram exports as SVG and ASCII, the timeline as SVG", async () => {
   const timeline = await download('[data-export="timeline"]');
   assert.equal(timeline.name, "tasklifecycle-timeline.svg");
   assert.match(timeline.text, /data-timeline-task="cleanup"/);
+  assert.match(timeline.text, /<rect(?=[^>]*class="bg")(?=[^>]*fill="#ffffff")[^>]*>/);
   await page.close();
 });
 

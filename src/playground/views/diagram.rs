@@ -85,6 +85,8 @@ pub fn Diagram(props: &DiagramProps) -> Html {
             aria-label={format!("Diagram: the coordinator is in {}; {} of {} gates open",
                 props.phase, props.gates.iter().filter(|(_, o)| *o).count(), props.gates.len())}>
             <style>{ STYLE }</style>
+            // Its own background, so an exported SVG reads on a dark page too.
+            <rect class="bg" x="0" y="0" width={WIDTH.to_string()} height={height.to_string()} fill="#ffffff" />
             <defs>
                 <marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
                     <path d="M 0 0 L 10 5 L 0 10 z" class="arrowhead" />

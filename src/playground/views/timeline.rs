@@ -80,6 +80,8 @@ pub fn Timeline(props: &TimelineProps) -> Html {
         <svg class="timeline" xmlns="http://www.w3.org/2000/svg" viewBox={format!("0 0 {WIDTH} {height}")}
             role="img" aria-label={format!("Timeline of the simulated alloc, {}", crate::playground::state::seconds(props.now_ms))}>
             <style>{ STYLE }</style>
+            // Its own background, so an exported SVG reads on a dark page too.
+            <rect class="bg" x="0" y="0" width={WIDTH.to_string()} height={height.to_string()} fill="#ffffff" />
             { for props.tasks.iter().enumerate().map(|(i, name)| {
                 let y = TOP + ROW * i as i64;
                 html! {
