@@ -232,6 +232,22 @@ test("the layout works at 375 px", async () => {
   await page.close();
 });
 
+test("the dark theme follows the reader's system setting", async () => {
+  const page = await ctx.browser.newPage({ colorScheme: "dark", viewport: { width: 1280, height: 900 } });
+  await page.goto(`${ctx.server.url}#init=prestart-ephemeral,pending&web=main,pending`);
+  await page.waitForSelector("[data-phase]");
+  const colors = await page.evaluate(() => ({
+    page: getComputedStyle(document.documentElement).backgroundColor,
+    text: getComputedStyle(document.querySelector(".diagram text")).fill,
+    box: getComputedStyle(document.querySelector(".diagram .coordinator rect")).fill,
+  }));
+  assert.equal(colors.page, "rgb(11, 17, 32)");
+  assert.equal(colors.text, "rgb(226, 232, 240)", "light text on the dark diagram");
+  assert.equal(colors.box, "rgb(30, 41, 59)");
+  await page.screenshot({ path: `${shots}/13-dark.png`, fullPage: true });
+  await page.close();
+});
+
 test("served from a subfolder of a docs site, the full view, the embed and the importer work", async (t) => {
   const { mkdtempSync, symlinkSync, rmSync } = await import("node:fs");
   const { tmpdir } = await import("node:os");

@@ -38,6 +38,15 @@ pub const STYLE: &str = r#"
 .diagram .runner-box rect.dead { fill: #f1f5f9; }
 .diagram .runner-box.waiting rect { stroke-dasharray: 5 4; }
 @media (prefers-reduced-motion: reduce) { .diagram .wire, .diagram .gate rect { transition: none; } }
+@media (prefers-color-scheme: dark) {
+  .diagram .bg { fill: #0f172a; }
+  .diagram text { fill: #e2e8f0; } .diagram .muted { fill: #94a3b8; } .diagram .phase-name { fill: #93c5fd; }
+  .diagram .box rect, .diagram .gate rect, .diagram .runner-box rect { fill: #1e293b; stroke: #cbd5e1; }
+  .diagram .feed, .diagram .control { stroke: #cbd5e1; } .diagram .arrowhead { fill: #cbd5e1; }
+  .diagram .wire.open { stroke: #4ade80; } .diagram .wire.closed { stroke: #94a3b8; }
+  .diagram .gate.open rect { fill: #14532d; stroke: #4ade80; } .diagram .gate.closed rect { stroke: #94a3b8; }
+  .diagram .runner-box rect.running { fill: #1e3a8a; } .diagram .runner-box rect.dead { fill: #334155; }
+}
 "#;
 
 // Whole-pixel coordinates: no float ever gets formatted (that code is big in wasm).

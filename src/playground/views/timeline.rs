@@ -24,6 +24,11 @@ const STYLE: &str = r#"
 .timeline .phase-label { fill: #2563eb; font-size: 10px; }
 .timeline .ev { stroke-width: 2; } .timeline .ev.killing { stroke: #b91c1c; }
 .timeline .ev.restarting { stroke: #a16207; } .timeline .ev.killed { stroke: #0f172a; }
+@media (prefers-color-scheme: dark) {
+  .timeline .bg { fill: #0f172a; } .timeline text { fill: #e2e8f0; } .timeline .axis { stroke: #475569; }
+  .timeline .now, .timeline .ev.killed { stroke: #e2e8f0; } .timeline .phase-label { fill: #93c5fd; }
+  .timeline .mark.phase { stroke: #93c5fd; } .timeline .ev.killing { stroke: #f87171; }
+}
 "#;
 
 #[derive(Properties, PartialEq)]
