@@ -103,6 +103,27 @@ test("run mode plays a whole alloc to the end, in lifecycle order", async () => 
     assert.ok(started[a] < started[b], `${a} (${started[a]} ms) starts before ${b} (${started[b]} ms)`);
   }
   assert.ok(await page.locator("[data-phase-mark]").count() >= 4, "phase marks on the timeline");
+  // The timeline explains itself: a legend, time ticks, phase labels that
+  // neither collide nor run past its edge.
+  const legend = await page.$$eval("svg.timeline [data-legend]", (els) => els.map((e) => e.dataset.legend));
+  for (const item of ["pending", "running", "exited 0", "failed", "restarting", "killing", "killed", "phase change"]) {
+    assert.ok(legend.includes(item), `legend has ${item}: ${legend}`);
+  }
+  assert.ok(await page.locator("svg.timeline [data-tick]").count() >= 3, "time ticks");
+  const boxes = await page.$$eval("svg.timeline .phase-label", (els) => {
+    const svg = document.querySelector("svg.timeline").getBoundingClientRect();
+    return els.map((e) => {
+      const r = e.getBoundingClientRect();
+      return { left: r.left - svg.left, right: r.right - svg.left, top: r.top, bottom: r.bottom, width: svg.width };
+    });
+  });
+  for (const [i, a] of boxes.entries()) {
+    assert.ok(a.left >= 0 && a.right <= a.width, `phase label ${i} inside the timeline`);
+    for (const b of boxes.slice(i + 1)) {
+      const apart = a.right <= b.left || b.right <= a.left || a.bottom <= b.top || b.bottom <= a.top;
+      assert.ok(apart, `phase labels collide: ${JSON.stringify([a, b])}`);
+    }
+  }
   await page.screenshot({ path: `${shots}/09-run-finished.png`, fullPage: true });
   assert.deepEqual(page.problems, []);
   await page.close();
