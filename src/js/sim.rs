@@ -174,15 +174,11 @@ impl JsPolicy {
                 "simulate: {whose}: restart.attempts must be a whole number ≥ 0"
             )));
         }
-        let mode = match self.mode.as_str() {
-            "fail" => RestartMode::Fail,
-            "delay" => RestartMode::Delay,
-            _ => {
-                return Err(range_error(format!(
-                    "simulate: {whose}: restart.mode must be \"fail\" or \"delay\""
-                )))
-            }
-        };
+        let mode: RestartMode = self.mode.parse().map_err(|_| {
+            range_error(format!(
+                "simulate: {whose}: restart.mode must be \"fail\" or \"delay\""
+            ))
+        })?;
         Ok(RestartPolicy {
             attempts: self.attempts as u32,
             interval: millis(self.interval_ms, "restart.intervalMs", whose)? * MS,

@@ -55,10 +55,7 @@ pub fn RunPanel(props: &RunProps) -> Html {
     let on_job_type = props.on_job_type.clone();
     let job_type = Callback::from(move |e: Event| {
         let select: HtmlSelectElement = e.target_unchecked_into();
-        if let Some(t) = JobType::ALL
-            .into_iter()
-            .find(|t| t.as_str() == select.value())
-        {
+        if let Ok(t) = select.value().parse::<JobType>() {
             on_job_type.emit(t);
         }
     });
@@ -149,11 +146,7 @@ fn group_policy(props: &RunProps) -> Html {
     let mode = Callback::from(move |e: Event| {
         let select: HtmlSelectElement = e.target_unchecked_into();
         let mut next = p;
-        next.mode = if select.value() == "delay" {
-            RestartMode::Delay
-        } else {
-            RestartMode::Fail
-        };
+        next.mode = select.value().parse().unwrap_or(RestartMode::Fail);
         cb.emit(next);
     });
     const MS: u64 = 1_000_000;

@@ -80,24 +80,12 @@ pub fn jobspec(text: &str) -> Result<ImportedJob, Error> {
 }
 
 fn job_type(text: &str) -> Result<JobType, Error> {
-    JobType::ALL
-        .into_iter()
-        .find(|t| t.as_str() == text)
-        .ok_or_else(|| {
-            invalid(format!(
-                "job type `{text}` is not one of service, batch, sysbatch, system"
-            ))
-        })
+    text.parse().map_err(invalid)
 }
 
 fn restart_mode(text: &str, whose: &str) -> Result<RestartMode, Error> {
-    match text {
-        "fail" => Ok(RestartMode::Fail),
-        "delay" => Ok(RestartMode::Delay),
-        other => Err(invalid(format!(
-            "{whose}: restart mode `{other}` is not \"fail\" or \"delay\""
-        ))),
-    }
+    text.parse()
+        .map_err(|e: String| invalid(format!("{whose}: {e}")))
 }
 
 fn duration(text: &str, whose: &str, what: &str) -> Result<Nanos, Error> {

@@ -17,7 +17,7 @@ use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, CONTRO
 use super::{RunSpec, Scenario};
 use crate::error::Error;
 use crate::model::{Stage, Status, TaskSpec, TaskState};
-use crate::tools::sim::restarts::{JobType, RestartMode, RestartPolicy};
+use crate::tools::sim::restarts::RestartPolicy;
 use crate::tools::sim::script::MAX_RUNS;
 use crate::tools::sim::{Behaviour, Exit, Run};
 use crate::validate_tasks;
@@ -159,10 +159,7 @@ pub fn parse_policy_text(text: &str) -> Result<RestartPolicy, String> {
 }
 
 fn policy_token(p: RestartPolicy) -> String {
-    let mode = match p.mode {
-        RestartMode::Fail => "fail",
-        RestartMode::Delay => "delay",
-    };
+    let mode = p.mode.as_str();
     format!("{},{},{},{mode}", p.attempts, p.interval / MS, p.delay / MS)
 }
 
@@ -197,11 +194,7 @@ fn parse_policy(fields: &[&str]) -> Result<RestartPolicy, String> {
         attempts: number(attempts, "attempts")?,
         interval: ms(interval, "interval")?,
         delay: ms(delay, "delay")?,
-        mode: match *mode {
-            "fail" => RestartMode::Fail,
-            "delay" => RestartMode::Delay,
-            other => return Err(format!("restart mode `{other}` is not fail or delay")),
-        },
+        mode: mode.parse()?,
     })
 }
 
@@ -253,14 +246,7 @@ fn parse_run(tasks: &[TaskSpec], entries: &[(usize, &str)]) -> Result<RunSpec, E
             let (job, rest) = fields
                 .split_first()
                 .ok_or_else(|| fail("no job type".into()))?;
-            run.job_type = JobType::ALL
-                .into_iter()
-                .find(|t| t.as_str() == *job)
-                .ok_or_else(|| {
-                    fail(format!(
-                        "job type `{job}` is not service, batch, sysbatch or system"
-                    ))
-                })?;
+            run.job_type = job.parse().map_err(fail)?;
             let (seed, rest) = rest.split_first().ok_or_else(|| fail("no seed".into()))?;
             run.seed = Some(number(seed, "seed").map_err(fail)?);
             if !rest.is_empty() {
@@ -358,6 +344,7 @@ fn parse_state_token(token: &str) -> Result<TaskState, String> {
 mod tests {
     use super::*;
     use crate::tools::scenario::default_preset;
+    use crate::tools::sim::restarts::RestartMode;
 
     #[test]
     fn hash_round_trips() {

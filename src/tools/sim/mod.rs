@@ -580,10 +580,7 @@ impl Simulation {
         let restored = self
             .coordinator
             .restore_by_index(self.states.iter().copied().enumerate());
-        if let Ok(Some(t)) = restored {
-            self.push_phase(t);
-        }
-        self.admit_waiting();
+        self.heard(restored);
     }
 
     fn jittered(&mut self, ms: u64) -> u64 {
@@ -872,7 +869,13 @@ impl Simulation {
         let update = self
             .coordinator
             .task_state_updated_by_index(self.states.iter().copied().enumerate());
-        if let Ok(Some(t)) = update {
+        self.heard(update);
+    }
+
+    /// After the coordinator heard the states: its phase change, if any, is
+    /// recorded, and runners it admitted start.
+    fn heard(&mut self, result: Result<Option<Transition>, Error>) {
+        if let Ok(Some(t)) = result {
             self.push_phase(t);
         }
         self.admit_waiting();

@@ -81,6 +81,41 @@ impl JobType {
     }
 }
 
+impl std::str::FromStr for JobType {
+    type Err = String;
+
+    /// As a jobspec spells it; the error says what would do.
+    fn from_str(text: &str) -> Result<Self, String> {
+        JobType::ALL
+            .into_iter()
+            .find(|t| t.as_str() == text)
+            .ok_or_else(|| {
+                format!("job type `{text}` is not one of service, batch, sysbatch, system")
+            })
+    }
+}
+
+impl RestartMode {
+    /// As a `restart` block spells it.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            RestartMode::Fail => "fail",
+            RestartMode::Delay => "delay",
+        }
+    }
+}
+
+impl std::str::FromStr for RestartMode {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, String> {
+        [RestartMode::Fail, RestartMode::Delay]
+            .into_iter()
+            .find(|m| m.as_str() == text)
+            .ok_or_else(|| format!("restart mode `{text}` is not \"fail\" or \"delay\""))
+    }
+}
+
 impl fmt::Display for JobType {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
