@@ -54,6 +54,18 @@ pub enum Error {
     },
 }
 
+/// At most this many characters of an input are quoted in an error message.
+const QUOTED_CHARS: usize = 40;
+
+/// `text` as an error message quotes it: cut to its first [`QUOTED_CHARS`]
+/// characters (with `…`), so a megabyte name never becomes a megabyte message.
+pub(crate) fn clip(text: &str) -> std::borrow::Cow<'_, str> {
+    match text.char_indices().nth(QUOTED_CHARS) {
+        Some((end, _)) => format!("{}…", &text[..end]).into(),
+        None => text.into(),
+    }
+}
+
 impl Error {
     /// A [`Error::Syntax`] for `input`.
     pub fn syntax(input: &'static str, message: impl Into<String>) -> Self {

@@ -32,7 +32,8 @@
 //! - [`Gate`] / [`Wait`] (`gate.rs`): an event-driven gate with cancel-safe waits.
 //! - [`Coordinator`] (`coordinator/`): the FSM, with its per-stage tally, name
 //!   index, transition events and `explain`.
-//! - [`Error`] (`error.rs`) and [`testing`] (Nomad's test helpers).
+//! - [`Error`] (`error.rs`), [`limits`] (every bound on outside input, once)
+//!   and [`testing`] (Nomad's test helpers).
 //!
 //! Built on it, each behind a cargo feature: [`tools`] (`trace`, `ascii`,
 //! `sim`, `scenario`, `import`); the wasm-bindgen layer under the npm package
@@ -46,6 +47,7 @@ mod gate;
 pub mod import_worker;
 #[cfg(feature = "js")]
 pub mod js;
+pub mod limits;
 pub mod model;
 pub mod phase;
 #[cfg(feature = "playground")]

@@ -11,7 +11,7 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::error::Error;
+use crate::error::{clip, Error};
 
 /// A lifecycle hook, as written in a jobspec's `lifecycle { hook = ... }`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -60,7 +60,9 @@ impl FromStr for Hook {
         Hook::ALL
             .into_iter()
             .find(|hook| hook.as_str() == s)
-            .ok_or_else(|| Error::UnknownHook { hook: s.to_owned() })
+            .ok_or_else(|| Error::UnknownHook {
+                hook: clip(s).into_owned(),
+            })
     }
 }
 
@@ -255,7 +257,7 @@ impl FromStr for Stage {
             .into_iter()
             .find(|stage| stage.as_str() == s)
             .ok_or_else(|| Error::UnknownStage {
-                stage: s.to_owned(),
+                stage: clip(s).into_owned(),
             })
     }
 }
@@ -357,7 +359,7 @@ impl FromStr for Status {
             .into_iter()
             .find(|status| status.as_str() == s)
             .ok_or_else(|| Error::UnknownState {
-                state: s.to_owned(),
+                state: clip(s).into_owned(),
             })
     }
 }

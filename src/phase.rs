@@ -7,7 +7,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use crate::error::Error;
+use crate::error::{clip, Error};
 use crate::model::{Stage, Status, TaskState};
 
 /// A coordinator phase.
@@ -106,7 +106,7 @@ impl FromStr for Phase {
             .into_iter()
             .find(|phase| phase.as_str() == s)
             .ok_or_else(|| Error::UnknownPhase {
-                phase: s.to_owned(),
+                phase: clip(s).into_owned(),
             })
     }
 }

@@ -285,3 +285,58 @@ fn a_listener_that_updates_hears_its_own_event_after_it_returns() {
         ]
     );
 }
+
+/// Every bound of `limits.rs` the core enforces, at and just past the limit.
+#[test]
+fn groups_and_names_past_the_limits_are_refused_by_name() {
+    use tasklifecycle::limits::{MAX_NAME_BYTES, MAX_TASKS};
+    use tasklifecycle::Error;
+    let names = |n: usize| (0..n).map(|i| TaskSpec::main(format!("t{i}")));
+    assert_eq!(
+        Coordinator::new(names(MAX_TASKS)).unwrap().tasks().len(),
+        MAX_TASKS
+    );
+    let err = Coordinator::new(names(MAX_TASKS + 1)).err().unwrap();
+    assert!(
+        matches!(err, Error::OutOfRange { input: "tasks", .. }),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("at most 10000 tasks"), "{err}");
+
+    let longest = "a".repeat(MAX_NAME_BYTES);
+    assert!(Coordinator::new([TaskSpec::main(longest.clone())]).is_ok());
+    let err = Coordinator::new([TaskSpec::main("ok"), TaskSpec::main(longest + "b")])
+        .err()
+        .unwrap();
+    assert!(
+        matches!(
+            err,
+            Error::OutOfRange {
+                input: "task name",
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("task #1's name"), "{err}");
+    assert!(err.to_string().contains("256 bytes long"), "{err}");
+    assert!(
+        err.to_string().len() < 200,
+        "a long name is quoted in part: {err}"
+    );
+    // Multi-byte characters are cut on a character boundary.
+    let wide = "é".repeat(MAX_NAME_BYTES);
+    let err = Coordinator::new([TaskSpec::main(wide)]).err().unwrap();
+    assert!(
+        err.to_string().contains(&format!("`{}…`", "é".repeat(40))),
+        "{err}"
+    );
+
+    // An unknown name of a megabyte is quoted in part, and changes nothing.
+    let c = group();
+    let huge = "x".repeat(1 << 20);
+    let err = c.set_task_state(&huge, TaskState::running()).unwrap_err();
+    assert!(matches!(err, Error::UnknownTask { .. }));
+    assert!(err.to_string().len() < 100, "{}", err.to_string().len());
+    assert_eq!(c.phase(), Phase::Init);
+}

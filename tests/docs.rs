@@ -32,3 +32,26 @@ fn readme_table_is_the_code_table() {
         "README.md's phase table is out of date; it must read:\n{table}"
     );
 }
+
+/// The README's limit table, rendered from `tasklifecycle::limits::LIMITS`.
+fn rendered_limits() -> String {
+    let mut table = String::from("| input | at most | enforced by |\n|---|---|---|\n");
+    for limit in tasklifecycle::limits::LIMITS {
+        table.push_str(&format!(
+            "| {} | {} {} | {} |\n",
+            limit.what, limit.value, limit.unit, limit.enforced
+        ));
+    }
+    table
+}
+
+#[test]
+fn readme_limits_are_the_code_limits() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let table = rendered_limits();
+    assert!(
+        readme.contains(&table),
+        "README.md's limit table is out of date; it must read:\n{table}"
+    );
+}

@@ -19,7 +19,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use self::event::{Cause, Transition, TransitionEvent};
 use self::names::NameIndex;
 use self::tally::Tally;
-use crate::error::Error;
+use crate::error::{clip, Error};
 use crate::gate::{Gate, Wait};
 use crate::model::{Stage, StageSet, TaskSpec, TaskState};
 use crate::phase::Phase;
@@ -190,7 +190,7 @@ impl Coordinator {
     /// A task's position in [`Coordinator::tasks`].
     pub fn task_index(&self, name: &str) -> Result<usize, Error> {
         self.index.get(name).ok_or_else(|| Error::UnknownTask {
-            name: name.to_owned(),
+            name: clip(name).into_owned(),
         })
     }
 

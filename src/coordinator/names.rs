@@ -9,7 +9,8 @@ use std::hash::BuildHasher;
 use foldhash::fast::FixedState;
 use hashbrown::HashTable;
 
-use crate::error::Error;
+use crate::error::{clip, Error};
+use crate::limits::{MAX_NAME_BYTES, MAX_TASKS};
 
 #[derive(Clone, Copy)]
 struct Slot {
@@ -33,10 +34,34 @@ fn hash_bytes(name: &[u8]) -> u64 {
 }
 
 impl NameIndex {
-    /// Indexes `names` by position. Fails on an empty or repeated name.
+    /// Indexes `names` by position. Fails on an empty, over-long or repeated
+    /// name, or more than [`MAX_TASKS`] of them, before allocating anything.
     pub(crate) fn build<'a>(
         names: impl ExactSizeIterator<Item = &'a str> + Clone,
     ) -> Result<Self, Error> {
+        if names.len() > MAX_TASKS {
+            return Err(Error::out_of_range(
+                "tasks",
+                format!(
+                    "a task group has at most {MAX_TASKS} tasks (limits::MAX_TASKS); this one has {}",
+                    names.len()
+                ),
+            ));
+        }
+        if let Some((task, name)) = names
+            .clone()
+            .enumerate()
+            .find(|(_, name)| name.len() > MAX_NAME_BYTES)
+        {
+            return Err(Error::out_of_range(
+                "task name",
+                format!(
+                    "task #{task}'s name `{}` is {} bytes long; a task name has at most {MAX_NAME_BYTES} bytes (limits::MAX_NAME_BYTES)",
+                    clip(name),
+                    name.len()
+                ),
+            ));
+        }
         let mut index = NameIndex {
             arena: Vec::with_capacity(names.clone().map(str::len).sum()),
             table: HashTable::with_capacity(names.len()),

@@ -33,12 +33,14 @@ impl App {
     pub(super) fn send_import(
         &mut self,
         ctx: &Context<Self>,
-        make: impl FnOnce(&mut ImportState) -> ImportRequest,
+        make: impl FnOnce(&mut ImportState) -> Option<ImportRequest>,
     ) -> bool {
         if self.import_worker(ctx).is_none() {
             return true;
         }
-        let request = make(&mut self.import);
+        let Some(request) = make(&mut self.import) else {
+            return true; // refused before sending (too large); the error shows
+        };
         let sent = self.worker.as_ref().map(|w| w.post(&request));
         if let Some(Err(err)) = sent {
             self.import.in_flight = self.import.in_flight.saturating_sub(1);

@@ -4,7 +4,8 @@
 
 use std::rc::Rc;
 
-use crate::tools::import::{ImportReply, ImportRequest, ImportedJob};
+use crate::limits::MAX_PLAYGROUND_TASKS;
+use crate::tools::import::{check_size, ImportReply, ImportRequest, ImportedJob};
 use crate::tools::scenario::{RunSpec, Scenario};
 use crate::tools::sim::Behaviour;
 use crate::{validate_tasks, TaskState};
@@ -41,16 +42,29 @@ pub struct ImportState {
 }
 
 impl ImportState {
-    /// The request that parses the jobspec as typed.
-    pub fn job_request(&mut self) -> ImportRequest {
+    /// The request that parses the jobspec as typed (none if it is over
+    /// the size limit: that is said at once, and nothing reaches the worker).
+    pub fn job_request(&mut self) -> Option<ImportRequest> {
+        let text = self.checked("jobspec", self.job_text.clone())?;
         self.in_flight += 1;
-        ImportRequest::Jobspec(self.job_text.clone())
+        Some(ImportRequest::Jobspec(text))
     }
 
-    /// The request that parses the allocation as typed.
-    pub fn allocation_request(&mut self) -> ImportRequest {
+    /// The request that parses the allocation as typed (none if too large).
+    pub fn allocation_request(&mut self) -> Option<ImportRequest> {
+        let text = self.checked("allocation", self.alloc_text.clone())?;
         self.in_flight += 1;
-        ImportRequest::Allocation(self.alloc_text.clone())
+        Some(ImportRequest::Allocation(text))
+    }
+
+    fn checked(&mut self, input: &'static str, text: String) -> Option<String> {
+        match check_size(input, &text) {
+            Ok(()) => Some(text),
+            Err(err) => {
+                self.fail(err.to_string());
+                None
+            }
+        }
     }
 
     /// The worker's reply (or why there is none). A job with one group is
@@ -99,6 +113,14 @@ impl ImportState {
 
     fn group(&mut self, job: &ImportedJob, i: usize) -> Option<Imported> {
         let group = job.groups.get(i)?;
+        if group.tasks.len() > MAX_PLAYGROUND_TASKS {
+            self.fail(format!(
+                "group `{}` has {} tasks; the playground shows at most {MAX_PLAYGROUND_TASKS} (limits::MAX_PLAYGROUND_TASKS)",
+                group.name,
+                group.tasks.len()
+            ));
+            return None;
+        }
         let tasks: Vec<_> = group.tasks.iter().map(|t| t.spec.clone()).collect();
         if let Err(err) = validate_tasks(&tasks) {
             self.fail(format!("group `{}`: {err}", group.name));
@@ -174,7 +196,7 @@ mod tests {
     fn a_one_group_job_loads_at_once_with_its_leaders() {
         let mut state = ImportState::default();
         let request = state.job_request();
-        assert!(matches!(request, ImportRequest::Jobspec(_)));
+        assert!(matches!(request, Some(ImportRequest::Jobspec(_))));
         assert_eq!(state.in_flight, 1);
         let Some(ImportOutcome::Load(imported)) =
             state.on_reply(Ok(job(&[("g", &["lead", "web"])])))

@@ -5,6 +5,7 @@
 use std::rc::Rc;
 
 use super::EventLog;
+use crate::limits::{MAX_NAME_BYTES, MAX_PLAYGROUND_TASKS};
 use crate::tools::scenario::Scenario;
 use crate::{validate_tasks, Coordinator, Hook, Lifecycle, TaskSpec, TaskState, Transition, Wait};
 
@@ -185,13 +186,21 @@ impl Switchboard {
         })
     }
 
-    /// Adds a main task with the first free name `task-N`.
+    /// Adds a main task with the first free name `task-N` (refused, with an
+    /// error below the list, once the group has [`MAX_PLAYGROUND_TASKS`]).
     pub fn add(&mut self) -> Vec<Arm> {
+        let i = self.scenario.tasks.len();
+        if i >= MAX_PLAYGROUND_TASKS {
+            self.edit_error = Some((
+                i,
+                format!("the playground shows at most {MAX_PLAYGROUND_TASKS} tasks (limits::MAX_PLAYGROUND_TASKS)"),
+            ));
+            return Vec::new();
+        }
         let name = (1..)
             .map(|n| format!("task-{n}"))
             .find(|n| self.scenario.tasks.iter().all(|t| &t.name != n))
             .unwrap_or_default();
-        let i = self.scenario.tasks.len();
         self.edit(i, "task added", |s| {
             s.tasks.push(TaskSpec::main(name));
             s.states.push(TaskState::pending());
@@ -219,6 +228,9 @@ impl Switchboard {
             // "task #N" counts from 0).
             let why = match err {
                 crate::Error::EmptyTaskName { .. } => "a task needs a name".to_owned(),
+                crate::Error::OutOfRange {
+                    input: "task name", ..
+                } => format!("a task name has at most {MAX_NAME_BYTES} bytes"),
                 err => err.to_string(),
             };
             self.edit_error = Some((i, why));

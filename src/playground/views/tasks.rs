@@ -6,6 +6,7 @@ use std::rc::Rc;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
+use crate::limits::MAX_NAME_BYTES;
 use crate::playground::{RunnerStatus, TaskView};
 use crate::{Hook, TaskState};
 
@@ -96,7 +97,7 @@ fn task_card(props: &TaskListProps, task: &TaskView, error: Option<String>) -> H
             } else {
             <div class="task-edit">
                 <label for={id("name")} class="visually-hidden">{ format!("Name of task {}", i + 1) }</label>
-                <input id={id("name")} type="text" value={name.clone()} onchange={rename}
+                <input id={id("name")} type="text" value={name.clone()} onchange={rename} maxlength={MAX_NAME_BYTES.to_string()}
                     aria-invalid={error.is_some().then_some("true")}
                     aria-describedby={error.is_some().then(|| id("error"))} />
                 <label for={id("hook")} class="visually-hidden">{ format!("Hook of {name}") }</label>

@@ -11,6 +11,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::error::Error;
+use crate::limits::MAX_IMPORT_BYTES;
 use crate::model::{TaskSpec, TaskState};
 use crate::tools::sim::restarts::{JobType, Nanos, RestartMode, RestartPolicy};
 
@@ -18,6 +20,22 @@ use crate::tools::sim::restarts::{JobType, Nanos, RestartMode, RestartPolicy};
 mod parse;
 #[cfg(feature = "import")]
 pub use parse::{allocation, jobspec};
+
+/// Refuses `text` over [`MAX_IMPORT_BYTES`] before any parsing: the parsers
+/// check it, and the playground checks it before handing text to its worker.
+/// `input` names it: `"jobspec"` or `"allocation"`.
+pub fn check_size(input: &'static str, text: &str) -> Result<(), Error> {
+    if text.len() > MAX_IMPORT_BYTES {
+        return Err(Error::out_of_range(
+            input,
+            format!(
+                "the {input} is {} bytes long; the importer reads at most {MAX_IMPORT_BYTES} bytes (limits::MAX_IMPORT_BYTES)",
+                text.len()
+            ),
+        ));
+    }
+    Ok(())
+}
 
 /// A `restart` block as written: the fields it sets. Nomad merges a group's
 /// block into the job type's default policy, and a task's into its group's.

@@ -12,7 +12,7 @@
 //! without converting it into hcl-rs's value types: the importer's wasm
 //! stays smaller that way.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use hcl::edit::expr::Expression;
 use hcl::edit::structure::{Block, Body};
@@ -20,7 +20,9 @@ use hcl::edit::Span;
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
-use super::{ImportedAllocation, ImportedGroup, ImportedJob, ImportedTask, RestartBlock};
+use super::{
+    check_size, ImportedAllocation, ImportedGroup, ImportedJob, ImportedTask, RestartBlock,
+};
 use crate::error::Error;
 use crate::model::{Hook, Lifecycle, TaskSpec, TaskState};
 use crate::tools::sim::restarts::{parse_go_duration, JobType, Nanos, RestartMode};
@@ -42,6 +44,7 @@ fn escape_controls(text: &str) -> String {
 
 /// Reads a jobspec: JSON if it starts with `{`, HCL otherwise.
 pub fn jobspec(text: &str) -> Result<ImportedJob, Error> {
+    check_size("jobspec", text)?;
     let job = if text.trim_start().starts_with('{') {
         json_job(text)?
     } else {
@@ -51,8 +54,11 @@ pub fn jobspec(text: &str) -> Result<ImportedJob, Error> {
         return Err(invalid(format!("job `{}` has no task group", job.name)));
     }
     // Nomad's job validation: names are unique, every group has a task.
+    // (Each name is looked up once, so a 10,000-task group costs no more
+    // than reading it.)
+    let mut groups_seen = HashMap::with_capacity(job.groups.len());
     for (i, group) in job.groups.iter().enumerate() {
-        if let Some(j) = job.groups[..i].iter().position(|g| g.name == group.name) {
+        if let Some(j) = groups_seen.insert(group.name.as_str(), i) {
             return Err(invalid(format!(
                 "job `{}`: task group {} redefines `{}` from group {}",
                 job.name,
@@ -64,9 +70,10 @@ pub fn jobspec(text: &str) -> Result<ImportedJob, Error> {
         if group.tasks.is_empty() {
             return Err(invalid(format!("group `{}` has no task", group.name)));
         }
+        let mut tasks_seen = HashMap::with_capacity(group.tasks.len());
         for (k, task) in group.tasks.iter().enumerate() {
             let name = &task.spec.name;
-            if let Some(j) = group.tasks[..k].iter().position(|t| &t.spec.name == name) {
+            if let Some(j) = tasks_seen.insert(name.as_str(), k) {
                 return Err(invalid(format!(
                     "group `{}`: task {} redefines `{name}` from task {}",
                     group.name,
@@ -723,6 +730,7 @@ struct JsonAllocation {
 
 /// Reads an allocation's JSON (`/v1/allocation/:id` or `nomad alloc status -json`).
 pub fn allocation(text: &str) -> Result<ImportedAllocation, Error> {
+    check_size("allocation", text)?;
     let alloc: JsonAllocation = serde_json::from_str(text).map_err(|e| {
         let message = escape_controls(&e.to_string());
         if e.is_syntax() || e.is_eof() {
@@ -1008,6 +1016,63 @@ mod tests {
                 .unwrap_err()
                 .to_string()
                 .contains("unknown task state `lost`")
+        );
+    }
+
+    #[test]
+    fn inputs_past_the_size_limit_are_refused_before_parsing() {
+        use crate::limits::MAX_IMPORT_BYTES;
+        let big = format!("job \"j\" {{}}\n#{}", "x".repeat(MAX_IMPORT_BYTES));
+        let err = jobspec(&big).unwrap_err();
+        assert!(matches!(
+            err,
+            Error::OutOfRange {
+                input: "jobspec",
+                ..
+            }
+        ));
+        assert!(err.to_string().contains("at most 4194304 bytes"), "{err}");
+        let err = allocation(&big).unwrap_err();
+        assert!(matches!(
+            err,
+            Error::OutOfRange {
+                input: "allocation",
+                ..
+            }
+        ));
+    }
+
+    #[test]
+    fn hcl_nested_past_the_parsers_bound_is_a_syntax_error() {
+        let deep = format!(
+            "job \"j\" {{ x = {}1{} }}",
+            "[".repeat(10_000),
+            "]".repeat(10_000)
+        );
+        let err = jobspec(&deep).unwrap_err();
+        assert!(matches!(err, Error::Syntax { .. }), "{err:?}");
+        let deep = format!("{}{}", "job \"j\" {\n".repeat(10_000), "}".repeat(10_000));
+        assert!(matches!(jobspec(&deep), Err(Error::Syntax { .. })));
+        let deep = format!("{{\"Job\": {}1{}}}", "[".repeat(10_000), "]".repeat(10_000));
+        assert!(matches!(jobspec(&deep), Err(Error::Syntax { .. })));
+    }
+
+    #[test]
+    fn a_ten_thousand_task_group_is_read_in_one_pass() {
+        let tasks: String = (0..10_000)
+            .map(|i| format!("    task \"t{i}\" {{ driver = \"docker\" }}\n"))
+            .collect();
+        let job = jobspec(&format!(
+            "job \"j\" {{\n  group \"g\" {{\n{tasks}  }}\n}}\n"
+        ))
+        .unwrap();
+        assert_eq!(job.groups[0].tasks.len(), 10_000);
+        let twice =
+            format!("job \"j\" {{\n  group \"g\" {{\n{tasks}    task \"t9999\" {{}}\n  }}\n}}\n");
+        let err = jobspec(&twice).unwrap_err().to_string();
+        assert!(
+            err.contains("task 10001 redefines `t9999` from task 10000"),
+            "{err}"
         );
     }
 }

@@ -1,6 +1,6 @@
 //! The share-link codec: a [`Scenario`] as a URL hash,
 //! `name=stage,state&…` with names percent-encoded, and back. Reading is
-//! bounded ([`MAX_HASH_LEN`], [`MAX_TASKS`]) and every error names the entry.
+//! bounded ([`MAX_LINK_LEN`], [`MAX_PLAYGROUND_TASKS`]) and every error names the entry.
 //!
 //! A scene in run mode adds entries after the tasks (older links have none,
 //! and still open): `~run=<job type>,<seed>[,<restart policy>]`, and for each
@@ -16,16 +16,11 @@ use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, CONTRO
 
 use super::{RunSpec, Scenario};
 use crate::error::Error;
+use crate::limits::{MAX_LINK_LEN, MAX_PLAYGROUND_TASKS, MAX_RUNS};
 use crate::model::{Stage, Status, TaskSpec, TaskState};
 use crate::tools::sim::restarts::RestartPolicy;
-use crate::tools::sim::script::MAX_RUNS;
 use crate::tools::sim::{Behaviour, Exit, Run};
 use crate::validate_tasks;
-
-/// At most this many tasks in a shared link; a longer link is refused.
-pub const MAX_TASKS: usize = 64;
-/// At most this many characters of URL hash are read.
-pub const MAX_HASH_LEN: usize = 8 * 1024;
 
 impl Scenario {
     /// The URL hash (without `#`) that [`Scenario::from_hash`] reads back.
@@ -78,11 +73,11 @@ impl Scenario {
     /// coordinator; the error names the entry at fault.
     pub fn from_hash(hash: &str) -> Result<Scenario, Error> {
         let hash = hash.strip_prefix('#').unwrap_or(hash);
-        if hash.len() > MAX_HASH_LEN {
+        if hash.len() > MAX_LINK_LEN {
             return Err(Error::out_of_range(
                 "share link",
                 format!(
-                    "share link: the link is too long ({} characters, at most {MAX_HASH_LEN})",
+                    "share link: the link is too long ({} characters, at most {MAX_LINK_LEN})",
                     hash.len()
                 ),
             ));
@@ -102,10 +97,10 @@ impl Scenario {
                 run_entries.push((i, entry));
                 continue;
             }
-            if scenario.tasks.len() == MAX_TASKS {
+            if scenario.tasks.len() == MAX_PLAYGROUND_TASKS {
                 return Err(Error::out_of_range(
                     "share link",
-                    format!("share link: the link has more than {MAX_TASKS} tasks"),
+                    format!("share link: the link has more than {MAX_PLAYGROUND_TASKS} tasks"),
                 ));
             }
             let (name, spec) = parse_entry(entry).map_err(|why| {
@@ -386,12 +381,12 @@ mod tests {
             assert!(err.starts_with("share link: "), "{err}");
             assert!(err.contains(want), "{hash}: {err}");
         }
-        let long = "a".repeat(MAX_HASH_LEN + 1);
+        let long = "a".repeat(MAX_LINK_LEN + 1);
         assert!(Scenario::from_hash(&long)
             .unwrap_err()
             .to_string()
             .contains("too long"));
-        let many: Vec<String> = (0..=MAX_TASKS)
+        let many: Vec<String> = (0..=MAX_PLAYGROUND_TASKS)
             .map(|i| format!("t{i}=main,pending"))
             .collect();
         assert!(Scenario::from_hash(&many.join("&"))

@@ -47,10 +47,7 @@ use crate::gate::Wait;
 use crate::model::{Hook, Status, TaskSpec, TaskState};
 use crate::{Coordinator, Transition};
 
-/// The longest a simulation may look ahead: one week.
-pub const MAX_HORIZON_MS: u64 = 7 * 24 * 3_600_000;
-/// The most events one simulation records before it stops.
-pub const MAX_EVENTS: usize = 100_000;
+pub use crate::limits::{MAX_EVENTS, MAX_HORIZON_MS};
 
 const MS: Nanos = 1_000_000;
 

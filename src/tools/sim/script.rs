@@ -44,14 +44,10 @@ impl Run {
     }
 }
 
-/// At most this many runs in one task's script read from outside (a share
-/// link, the JS API); the last one repeats, so more add nothing.
-pub const MAX_RUNS: usize = 16;
+pub use crate::limits::{MAX_KILL_TIMEOUT_MS, MAX_RUNS};
 
 /// Nomad's default `kill_timeout`.
 pub const DEFAULT_KILL_TIMEOUT_MS: u64 = 5_000;
-/// Nomad clients cap every kill timeout at their `max_kill_timeout`, 30 s by default.
-pub const MAX_KILL_TIMEOUT_MS: u64 = 30_000;
 
 /// How a simulated task behaves once its gate lets it start.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
