@@ -60,10 +60,21 @@ const QUOTED_CHARS: usize = 40;
 /// `text` as an error message quotes it: cut to its first [`QUOTED_CHARS`]
 /// characters (with `…`), so a megabyte name never becomes a megabyte message.
 pub(crate) fn clip(text: &str) -> std::borrow::Cow<'_, str> {
-    match text.char_indices().nth(QUOTED_CHARS) {
-        Some((end, _)) => format!("{}…", &text[..end]).into(),
-        None => text.into(),
+    // Counted by hand (a byte that is not a UTF-8 continuation starts a
+    // character): `char_indices().nth` and `format!` cost the core wasm 4 KB.
+    let mut chars = 0;
+    for (at, byte) in text.bytes().enumerate() {
+        if (byte as i8) >= -0x40 {
+            if chars == QUOTED_CHARS {
+                let mut clipped = String::with_capacity(at + 3);
+                clipped.push_str(text.get(..at).unwrap_or_default());
+                clipped.push('…');
+                return clipped.into();
+            }
+            chars += 1;
+        }
     }
+    text.into()
 }
 
 impl Error {

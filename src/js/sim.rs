@@ -301,11 +301,16 @@ pub fn simulate(
         settings[3],
         settings[4],
     ];
+    // Up to 2^53 - 1 (Number.MAX_SAFE_INTEGER): past it, JS numbers are not
+    // whole numbers any more, and a saturating cast would hide the mistake.
     let whole = |x: f64, what: &str| -> Result<u64, JsValue> {
-        if x.is_finite() && x >= 0.0 {
+        if (0.0..=9_007_199_254_740_991.0).contains(&x) {
             Ok(x as u64)
         } else {
-            Err(RangeError::new(&format!("simulate: {what} must be a number ≥ 0")).into())
+            Err(RangeError::new(&format!(
+                "simulate: {what} must be a number from 0 to Number.MAX_SAFE_INTEGER"
+            ))
+            .into())
         }
     };
     let job_type = *JobType::ALL

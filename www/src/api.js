@@ -48,16 +48,58 @@ function words() {
   return vocabulary;
 }
 
+/**
+ * A value as an error message quotes it: JSON where possible, at most 60
+ * characters, and never an exception of its own (a cyclic object, a BigInt,
+ * a Proxy whose traps throw).
+ */
 export function describe(value) {
-  if (typeof value === "string") return JSON.stringify(value);
   if (typeof value === "function") return "a function";
+  let text;
   try {
-    const text = JSON.stringify(value);
-    if (text !== undefined) return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+    text = JSON.stringify(value);
   } catch {
-    // fall through: cyclic or BigInt
+    // cyclic, BigInt, or a throwing Proxy: try String below
   }
-  return String(value);
+  if (text === undefined) {
+    try {
+      text = String(value);
+    } catch {
+      text = "an unreadable value";
+    }
+  }
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+/**
+ * Runs `read`, which reads argument `what` supplied by the caller: an
+ * exception thrown by the caller's own code on the way (a getter, a Proxy
+ * trap) becomes a TypeError naming the argument, with the original as its
+ * `cause`. Our own TypeErrors and RangeErrors pass through as they are.
+ */
+export function reading(what, read) {
+  try {
+    return read();
+  } catch (error) {
+    if (error instanceof TypeError || error instanceof RangeError) throw error;
+    if (error instanceof WebAssembly.RuntimeError) throw error; // ours, not the caller's
+    throw new TypeError(`${what} could not be read: ${describe(error?.message ?? error)}`, { cause: error });
+  }
+}
+
+/** `options` of a wait or a constructor: undefined, or an object whose `signal` is an AbortSignal. */
+export function signalOf(options, what = "options") {
+  if (options === undefined) return undefined;
+  return reading(what, () => {
+    if (options === null || typeof options !== "object") {
+      throw new TypeError(`${what} must be an object like { signal }, got ${describe(options)}`);
+    }
+    const signal = options.signal;
+    if (signal !== undefined && !(signal instanceof AbortSignal)) {
+      throw new TypeError(`${what}.signal must be an AbortSignal, got ${describe(signal)}`);
+    }
+    return signal;
+  });
 }
 
 function shutdownError() {
@@ -124,16 +166,18 @@ export function taskColumns(tasks) {
   if (!Array.isArray(tasks)) {
     throw new TypeError(`tasks must be an array of task specs, got ${describe(tasks)}`);
   }
-  const n = tasks.length;
-  const names = new Array(n);
-  const lengths = new Uint32Array(n);
-  const hooks = new Uint8Array(n);
-  const sidecars = new Uint8Array(n);
-  for (let i = 0; i < n; i++) {
-    names[i] = parseTask(tasks[i], i, hooks, sidecars);
-    lengths[i] = names[i].length;
-  }
-  return { names, lengths, hooks, sidecars };
+  return reading("tasks", () => {
+    const n = tasks.length;
+    const names = new Array(n);
+    const lengths = new Uint32Array(n);
+    const hooks = new Uint8Array(n);
+    const sidecars = new Uint8Array(n);
+    for (let i = 0; i < n; i++) {
+      names[i] = parseTask(tasks[i], i, hooks, sidecars);
+      lengths[i] = names[i].length;
+    }
+    return { names, lengths, hooks, sidecars };
+  });
 }
 
 /** One task state → its code (2 × status + failed); accepts ours and Nomad's casing. */
@@ -211,7 +255,7 @@ export class Gate {
    * the gate shuts down first, or with `signal.reason` if `signal` aborts.
    */
   wait(options) {
-    const signal = options?.signal;
+    const signal = signalOf(options);
     if (this.#shut) return Promise.reject(shutdownError());
     if (signal?.aborted) return Promise.reject(abortReason(signal));
     if (this.#open) return Promise.resolve();
@@ -287,6 +331,15 @@ export class Gate {
   }
 }
 
+/** Whether `value` is a Coordinator (false for a Proxy whose traps throw). */
+export function isCoordinator(value) {
+  try {
+    return value instanceof Coordinator;
+  } catch {
+    return false;
+  }
+}
+
 /** Decides when each task of a task group may start (Nomad's task lifecycle coordinator). */
 export class Coordinator {
   #core;
@@ -319,7 +372,7 @@ export class Coordinator {
     this.#codesPtr = this.#core.codesPtr();
     this.#codes = new Uint8Array(0);
     this.#phase = words().phases[this.#core.phase()];
-    const signal = options?.signal;
+    const signal = signalOf(options);
     if (signal) {
       if (signal.aborted) this.shutdown();
       else signal.addEventListener("abort", () => this.shutdown(), { once: true });
@@ -338,8 +391,10 @@ export class Coordinator {
 
   /** Records one task's state and moves the FSM. */
   setTaskState(name, state) {
+    const core = this.#live();
     const i = this.#task(name);
-    const packed = this.#live().setOne(i, stateCode(state, name));
+    const code = reading(`the state of task ${describe(name)}`, () => stateCode(state, name));
+    const packed = core.setOne(i, code);
     this.#settle(packed, () => ({ kind: "update", states: { [name]: state } }));
   }
 
@@ -355,6 +410,7 @@ export class Coordinator {
 
   /** Whether the task may start now (its gate is open). */
   isAllowed(name) {
+    this.#live();
     const s = this.#taskStage[this.#task(name)];
     const gate = this.#gates[s];
     return gate ? gate.isOpen : (this.#openMask & (1 << s)) !== 0;
@@ -362,11 +418,15 @@ export class Coordinator {
 
   /** Resolves when the task may start; rejects with an `AbortError` on shutdown or when `signal` aborts. */
   startConditionForTask(name, options) {
-    return this.#gate(this.#taskStage[this.#task(name)]).wait(options);
+    this.#live();
+    const gate = this.#gate(this.#taskStage[this.#task(name)]);
+    signalOf(options);
+    return gate.wait(options);
   }
 
   /** The gate of a stage, or undefined when no task is in that stage. */
   gate(stage) {
+    this.#live();
     const s = typeof stage === "string" ? words().stageIndex[stage] : undefined;
     if (s === undefined) {
       throw new RangeError(
@@ -383,6 +443,7 @@ export class Coordinator {
 
   /** Calls `listener` after every phase change; returns the function that unsubscribes it. */
   subscribe(listener) {
+    this.#live();
     if (typeof listener !== "function") {
       throw new TypeError(`listener must be a function, got ${describe(listener)}`);
     }
@@ -467,11 +528,13 @@ export class Coordinator {
     const index = this.#index;
     const { statuses } = words();
     try {
-      for (const name of Object.keys(states)) {
-        const i = index.get(name);
-        if (i === undefined) throw new RangeError(`unknown task ${describe(name)}`);
-        codes[i] = stateCode(states[name], name, statuses);
-      }
+      reading("states", () => {
+        for (const name of Object.keys(states)) {
+          const i = index.get(name);
+          if (i === undefined) throw new RangeError(`unknown task ${describe(name)}`);
+          codes[i] = stateCode(states[name], name, statuses);
+        }
+      });
     } catch (error) {
       codes.fill(words().wire.keep); // the update is all or nothing
       throw error;

@@ -4,7 +4,7 @@
 // the core entry's helpers (this entry loads the core too: renderAscii draws
 // a core Coordinator).
 
-import { Coordinator, SNAPSHOT, describe, taskColumns } from "./api.js";
+import { SNAPSHOT, describe, isCoordinator, reading, taskColumns } from "./api.js";
 import {
   jobTypeNames,
   outsideActionNames,
@@ -35,7 +35,7 @@ function words() {
 
 /** The coordinator drawn as ASCII art, in the style of Nomad's package docs. */
 export function renderAscii(coordinator) {
-  if (!(coordinator instanceof Coordinator)) {
+  if (!isCoordinator(coordinator)) {
     throw new TypeError(`renderAscii needs a Coordinator, got ${describe(coordinator)}`);
   }
   const { names, lengths, hooks, sidecars, states, phase, open } = coordinator[SNAPSHOT]();
@@ -141,11 +141,18 @@ export function simulate(tasks, behaviours = [], settings = 1) {
   if (behaviours.length > n) {
     throw new RangeError(`${behaviours.length} behaviours for ${n} tasks`);
   }
-  const normalized = behaviours.map((b, i) => normalizeBehaviour(b, names[i]));
+  const normalized = reading("behaviours", () => behaviours.map((b, i) => normalizeBehaviour(b, names[i])));
   const s = typeof settings === "number" ? { seed: settings } : settings;
   if (s === null || typeof s !== "object") {
-    throw new TypeError(`the third argument must be a seed or settings, got ${describe(settings)}`);
+    throw new TypeError(`settings (the third argument) must be a seed or an object, got ${describe(settings)}`);
   }
+  const { knobs, restart, actions } = reading("settings", () => settingsColumns(s, names));
+  const run = wasmSimulate(names.join(""), lengths, hooks, sidecars, normalized, knobs, restart, actions);
+  return decode(run, names);
+}
+
+/** The settings as the wasm takes them: knobs, the group's restart policy, outside actions. */
+function settingsColumns(s, names) {
   const { jobTypes } = words();
   const jobType = jobTypes.indexOf(s.jobType ?? "service");
   if (jobType < 0) {
@@ -159,7 +166,11 @@ export function simulate(tasks, behaviours = [], settings = 1) {
   const knobs = new Float64Array([s.seed ?? 1, s.jitter ?? 0.2, s.horizonMs ?? 600000, jobType, s.maxRunDurationMs ?? NaN]);
   const restart = s.restart === undefined || s.restart === null ? null : policy(s.restart, "the group");
   const actions = actionColumns(s.actions ?? [], names);
-  const run = wasmSimulate(names.join(""), lengths, hooks, sidecars, normalized, knobs, restart, actions);
+  return { knobs, restart, actions };
+}
+
+/** A simulation's columns as events (and the wasm side freed). */
+function decode(run, names) {
   try {
     const { phases, stages, statuses: statusOf, taskEvents, stateStride } = words();
     const stageList = (mask) => stages.filter((_, i) => mask & (1 << i));
