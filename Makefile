@@ -10,7 +10,7 @@ CONFORMANCE ?= tests/conformance
 TRACES := $(wildcard $(CONFORMANCE)/*.json)
 WASM_TEST := cargo test --target wasm32-unknown-unknown --features js,trace --test wasm
 
-.PHONY: test lint test-rust test-wasm test-js test-e2e npm build-web serve first-render bench bench-sim bench-js soak replay
+.PHONY: test lint test-rust test-wasm test-js test-e2e npm build-web serve first-render bench bench-sim bench-js soak replay mutants fuzz lighthouse
 
 ## test: everything CI runs
 test: lint test-rust test-wasm test-js test-e2e
@@ -23,6 +23,7 @@ lint:
 	cargo fmt --all -- --check
 	cargo clippy --quiet --lib --no-default-features -- -D warnings
 	cargo clippy --quiet --all-targets --features js-sim,playground,tools,import-worker -- -D warnings
+	cargo clippy --quiet -p tasklifecycle-fuzz --all-targets -- -D warnings
 	cargo clippy --quiet --target wasm32-unknown-unknown --features js-sim,playground,trace,import-worker --lib --bins --test wasm -- -D warnings
 	cargo clippy --quiet --target wasm32-unknown-unknown --no-default-features --features js --lib -- -D warnings
 
@@ -30,6 +31,7 @@ test-rust:
 	scripts/ensure-tools.sh rust
 	cargo test --all-targets --features tools,playground
 	cargo test --doc --features tools
+	cargo test --quiet -p tasklifecycle-fuzz
 	cargo run --quiet --release --features trace --example replay -- $(TRACES)
 
 ## test-wasm: the core and bindings as wasm, in Node, headless Chrome and headless Firefox
@@ -89,3 +91,28 @@ bench-js: npm
 ## replay: replay the conformance traces through the Rust API
 replay:
 	cargo run --release --features trace --example replay -- $(TRACES)
+
+## mutants: cargo-mutants over the core and the restart tracker (not part of make test; ~1-2 h on 2 cores)
+# The tests that can see each file: the core's own, the conformance replay
+# (coordinator traces and Nomad's restart-tracker traces) and the properties
+# (at 64 cases each, to keep a mutant's run short).
+MUTANTS_CORE := -f src/model.rs -f src/phase.rs -f src/gate.rs -f 'src/coordinator/*.rs' -f src/error.rs
+MUTANTS_TESTS := --lib --test conformance --test coordinator --test gate --test properties
+mutants:
+	scripts/ensure-tools.sh rust
+	command -v cargo-mutants >/dev/null || cargo install --locked cargo-mutants
+	PROPTEST_CASES=64 CARGO_PROFILE_DEV_DEBUG=0 cargo mutants $(MUTANTS_CORE) --features trace \
+	  -o target/mutants-core $(MUTANTS_ARGS) -- $(MUTANTS_TESTS)
+	PROPTEST_CASES=64 CARGO_PROFILE_DEV_DEBUG=0 cargo mutants -f src/tools/sim/restarts.rs --features trace \
+	  -o target/mutants-restarts $(MUTANTS_ARGS) -- --lib --test conformance --test simulation
+
+## fuzz: AFL++ (cargo-afl) on every parser and decoder, FUZZ_SECONDS each (not part of make test)
+fuzz:
+	scripts/ensure-tools.sh rust
+	scripts/fuzz.sh
+
+## lighthouse: Lighthouse 12.2.3's mobile and desktop audits of dist/, served gzipped (not part of make test)
+lighthouse: build-web
+	scripts/ensure-tools.sh browsers
+	test -x target/lighthouse/node_modules/.bin/lighthouse || npm i -E --prefix target/lighthouse --no-audit --no-fund lighthouse@12.2.3
+	node www/lighthouse.mjs

@@ -340,3 +340,65 @@ fn groups_and_names_past_the_limits_are_refused_by_name() {
     assert!(err.to_string().len() < 100, "{}", err.to_string().len());
     assert_eq!(c.phase(), Phase::Init);
 }
+
+/// Sharpened by mutation testing: accessors and bookkeeping that no
+/// behaviour test looked at directly.
+#[test]
+fn accessors_report_what_the_coordinator_holds() {
+    let c = group();
+    let present: Vec<Stage> = c.stages().iter().collect();
+    assert_eq!(present, Stage::ALL, "every stage has a task in this group");
+    let main_only = Coordinator::new([TaskSpec::main("web")]).unwrap();
+    assert_eq!(main_only.stages().iter().collect::<Vec<_>>(), [Stage::Main]);
+
+    all_pending(&c);
+    c.set_task_state("init", TaskState::dead()).unwrap();
+    let mut want = vec![TaskState::pending(); 6];
+    want[0] = TaskState::dead();
+    assert_eq!(c.task_states(), want);
+
+    let debug = format!("{c:?}");
+    assert!(debug.starts_with("Coordinator"), "{debug}");
+    assert!(
+        debug.contains("phase: Prestart") && debug.contains("\"cleanup\""),
+        "{debug}"
+    );
+
+    // Positions are checked: one past the end is refused, and changes nothing.
+    let err = c
+        .task_state_updated_by_index([(6, TaskState::running())])
+        .unwrap_err();
+    assert_eq!(
+        err,
+        tasklifecycle::Error::TaskIndexOutOfRange { index: 6, tasks: 6 }
+    );
+    assert!(c.restore_by_index([(6, TaskState::running())]).is_err());
+    assert!(c
+        .task_state_updated_by_index([(5, TaskState::pending())])
+        .is_ok());
+}
+
+#[test]
+fn a_listener_that_panics_does_not_silence_later_events() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
+    let c = Coordinator::new([TaskSpec::main("web")]).unwrap();
+    let heard = Arc::new(AtomicUsize::new(0));
+    let count = Arc::clone(&heard);
+    c.subscribe(move |_| {
+        if count.fetch_add(1, Ordering::SeqCst) == 0 {
+            panic!("the first event panics");
+        }
+    });
+    let first = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        c.set_task_state("web", TaskState::pending()).unwrap();
+    }));
+    assert!(first.is_err());
+    assert_eq!(c.phase(), Phase::Main, "the update itself happened");
+    c.set_task_state("web", TaskState::dead()).unwrap();
+    assert_eq!(
+        heard.load(Ordering::SeqCst),
+        2,
+        "the next event is still delivered"
+    );
+}

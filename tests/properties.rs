@@ -142,7 +142,7 @@ fn scenario() -> impl Strategy<Value = (Vec<Option<Lifecycle>>, Vec<Op>)> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(2_000))]
+    #![proptest_config(ProptestConfig::with_cases(cases(2_000)))]
 
     #[test]
     fn coordinator_agrees_with_the_spec_model((lifecycles, ops) in scenario()) {
@@ -240,4 +240,13 @@ proptest! {
             prop_assert!(!err.to_string().is_empty());
         }
     }
+}
+
+/// `default` cases, or `PROPTEST_CASES` when set (`make mutants` runs fewer;
+/// `make fuzz`-style long runs, more).
+fn cases(default: u32) -> u32 {
+    std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
 }

@@ -117,7 +117,7 @@ fn scenario() -> impl Strategy<Value = Scenario> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(300))]
+    #![proptest_config(ProptestConfig::with_cases(cases(300)))]
 
     #[test]
     fn every_simulation_ends_within_its_bounds((tasks, settings, schedule) in scenario()) {
@@ -146,4 +146,13 @@ proptest! {
         });
         prop_assert!(well_formed, "events name real tasks and real phase changes");
     }
+}
+
+/// `default` cases, or `PROPTEST_CASES` when set (`make mutants` runs fewer;
+/// `make fuzz`-style long runs, more).
+fn cases(default: u32) -> u32 {
+    std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
 }
