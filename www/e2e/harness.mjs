@@ -21,9 +21,12 @@ export function playground() {
     await ctx.browser?.close();
     await ctx.server?.close();
   });
-  /** A new page at `path` that records console errors, page errors and dialogs. */
-  ctx.open = async (path = "", viewport = { width: 1280, height: 900 }) => {
-    const page = await ctx.browser.newPage({ viewport, acceptDownloads: true });
+  /**
+   * A new page at `path` that records console errors, page errors and
+   * dialogs; `options` are more of playwright's page options (`colorScheme`).
+   */
+  ctx.open = async (path = "", viewport = { width: 1280, height: 900 }, options = {}) => {
+    const page = await ctx.browser.newPage({ viewport: viewport ?? { width: 1280, height: 900 }, acceptDownloads: true, ...options });
     page.problems = [];
     page.on("console", (m) => m.type() === "error" && page.problems.push(`console: ${m.text()}`));
     page.on("pageerror", (e) => page.problems.push(`pageerror: ${e.message}`));

@@ -67,7 +67,9 @@ test("a whole lifecycle: gates open and close as Nomad's coordinator says", asyn
   // As in Nomad's drawing: the coordinator's Open/Close line is solid even to a
   // closed gate; only the gate's line to its runners is dashed.
   const dash = (sel) => page.$eval(sel, (e) => getComputedStyle(e).strokeDasharray);
-  assert.equal(await dash('[data-gate="main"] line.control'), "none");
+  assert.equal(await dash('[data-gate="main"] .control'), "none");
+  assert.notEqual(await dash('[data-task="web"] .wire'), "none", "a closed gate's wire is dashed");
+  assert.match(await page.textContent('[data-gate="main"]'), /main: closed/, "open or closed is said in words too");
 
   await setState(page, "proxy", "running");
   await setState(page, "init", "running");

@@ -1,6 +1,7 @@
 // A tiny static file server for dist/ on 127.0.0.1 (tests and measurements).
 import { createServer } from "node:http";
 import { readFile } from "node:fs/promises";
+import { gzipSync } from "node:zlib";
 import { extname, join, normalize } from "node:path";
 
 const TYPES = {
@@ -13,8 +14,12 @@ const TYPES = {
   ".json": "application/json",
 };
 
-/** Serves `root` on a free port; resolves to { url, close }. */
-export function serve(root) {
+/**
+ * Serves `root` on a free port; resolves to { url, close }. With `gzip`,
+ * answers clients that accept it with gzip-compressed bodies, as a docs
+ * site's server would (for Lighthouse's measurements).
+ */
+export function serve(root, { gzip = false } = {}) {
   const server = createServer(async (req, res) => {
     const path = normalize(decodeURIComponent(new URL(req.url, "http://x").pathname));
     const file = join(root, path.endsWith("/") ? `${path}index.html` : path);
@@ -24,7 +29,14 @@ export function serve(root) {
     }
     try {
       const body = await readFile(file);
-      res.writeHead(200, { "content-type": TYPES[extname(file)] ?? "application/octet-stream" }).end(body);
+      const headers = { "content-type": TYPES[extname(file)] ?? "application/octet-stream" };
+      if (gzip && /\bgzip\b/.test(req.headers["accept-encoding"] ?? "")) {
+        headers["content-encoding"] = "gzip";
+        headers.vary = "accept-encoding";
+        res.writeHead(200, headers).end(gzipSync(body, { level: 9 }));
+        return;
+      }
+      res.writeHead(200, headers).end(body);
     } catch {
       res.writeHead(404).end("not found");
     }

@@ -1,7 +1,13 @@
 //! The live diagram, after the two in Nomad's package documentation: the
 //! alloc runner feeds task states to the coordinator, which opens and closes
 //! one gate per stage; each gate is wired to the task runners of its stage.
-//! Open gates and their lines are solid, closed ones dashed.
+//!
+//! Laid out as lanes, like the ASCII export: the coordinator's Open/Close bus
+//! runs down the left, one lane per gate in lifecycle order, and each gate's
+//! task runners sit under it, wired by right-angled connectors that stay in
+//! their own lane, so no two lines ever cross. The drawing is 300 units wide
+//! and shown at most 1.6× that, so it fits a 320 px embed with its text
+//! above 11 px, and never needs sideways scrolling.
 
 use std::rc::Rc;
 
@@ -19,56 +25,67 @@ pub struct DiagramProps {
 }
 
 /// The diagram's own styles, inside the SVG so that an export is styled too.
+/// Lines are ≥ 3:1 against their background in both themes; open and closed
+/// differ in line style and in a word, not only in colour.
 pub const STYLE: &str = r#"
-.diagram { width: 100%; min-width: 600px; height: auto; display: block; }
+.diagram { width: 100%; max-width: 480px; height: auto; display: block; margin: 0 auto; }
 .diagram text { font-size: 13px; fill: #0f172a; font-family: ui-monospace, monospace; }
-.diagram .small { font-size: 11px; } .diagram .muted { fill: #64748b; }
+.diagram .small { font-size: 12px; } .diagram .muted { fill: #475569; }
 .diagram .title { font-weight: 700; letter-spacing: .08em; }
-.diagram .phase-name { font-size: 18px; font-weight: 700; fill: #2563eb; }
+.diagram .phase-name { font-size: 17px; font-weight: 700; fill: #1d4ed8; }
 .diagram .box rect, .diagram .gate rect, .diagram .runner-box rect { fill: #fff; stroke: #0f172a; stroke-width: 1.5; }
-.diagram .feed, .diagram .control { stroke: #0f172a; stroke-width: 1.5; }
+.diagram .feed, .diagram .control { fill: none; stroke: #0f172a; stroke-width: 1.5; }
 .diagram .arrowhead { fill: #0f172a; }
-.diagram .wire { fill: none; stroke-width: 2; transition: stroke .35s ease, stroke-dasharray .35s ease, opacity .35s ease; }
+.diagram .wire { fill: none; stroke-width: 2; transition: stroke .35s ease, stroke-dasharray .35s ease; }
 .diagram .wire.open { stroke: #15803d; stroke-dasharray: none; }
-.diagram .wire.closed { stroke: #94a3b8; stroke-dasharray: 6 5; }
+.diagram .wire.closed { stroke: #64748b; stroke-dasharray: 6 5; }
 .diagram .gate rect { transition: fill .35s ease, stroke .35s ease; }
 .diagram .gate.open rect { fill: #dcfce7; stroke: #15803d; }
-.diagram .gate.closed rect { stroke-dasharray: 5 4; stroke: #94a3b8; }
+.diagram .gate.closed rect { stroke-dasharray: 5 4; stroke: #475569; }
+.diagram .gate-state { font-weight: 700; } .diagram .open .gate-state { fill: #15803d; } .diagram .closed .gate-state { fill: #475569; }
 .diagram .runner-box rect.running { fill: #eff6ff; }
 .diagram .runner-box rect.dead { fill: #f1f5f9; }
 .diagram .runner-box.waiting rect { stroke-dasharray: 5 4; }
 @media (prefers-reduced-motion: reduce) { .diagram .wire, .diagram .gate rect { transition: none; } }
 @media (prefers-color-scheme: dark) {
   .diagram .bg { fill: #0f172a; }
-  .diagram text { fill: #e2e8f0; } .diagram .muted { fill: #94a3b8; } .diagram .phase-name { fill: #93c5fd; }
+  .diagram text { fill: #e2e8f0; } .diagram .muted { fill: #cbd5e1; } .diagram .phase-name { fill: #93c5fd; }
   .diagram .box rect, .diagram .gate rect, .diagram .runner-box rect { fill: #1e293b; stroke: #cbd5e1; }
   .diagram .feed, .diagram .control { stroke: #cbd5e1; } .diagram .arrowhead { fill: #cbd5e1; }
   .diagram .wire.open { stroke: #4ade80; } .diagram .wire.closed { stroke: #94a3b8; }
   .diagram .gate.open rect { fill: #14532d; stroke: #4ade80; } .diagram .gate.closed rect { stroke: #94a3b8; }
+  .diagram .open .gate-state { fill: #4ade80; } .diagram .closed .gate-state { fill: #cbd5e1; }
   .diagram .runner-box rect.running { fill: #1e3a8a; } .diagram .runner-box rect.dead { fill: #334155; }
 }
 "#;
 
 // Whole-pixel coordinates: no float ever gets formatted (that code is big in wasm).
-const WIDTH: i32 = 800;
-const COORD: (i32, i32, i32, i32) = (20, 100, 470, 120);
-const GATE_Y: i32 = 290;
-const GATE_W: i32 = 56;
-const GATE_H: i32 = 32;
-const RUNNER_X: i32 = 590;
-const RUNNER_W: i32 = 190;
-const RUNNER_H: i32 = 58;
-const RUNNER_GAP: i32 = 12;
+const WIDTH: i32 = 300;
+/// The coordinator box.
+const COORD: (i32, i32, i32, i32) = (8, 74, 284, 70);
+/// The Open/Close bus, down the left edge.
+const BUS_X: i32 = 20;
+const GATE_X: i32 = 36;
+const GATE_W: i32 = 60;
+const GATE_H: i32 = 28;
+/// Each lane's trunk, down from the middle of its gate.
+const TRUNK_X: i32 = GATE_X + GATE_W / 2;
+const RUNNER_X: i32 = 112;
+const RUNNER_W: i32 = 180;
+const RUNNER_H: i32 = 52;
+const GAP: i32 = 10;
+/// The first lane's top.
+const LANES_Y: i32 = COORD.1 + COORD.3 + 34;
 
-/// Two short lines naming a stage under its gate.
-fn stage_label(stage: Stage) -> (&'static str, &'static str) {
+/// A stage as a gate's label names it.
+fn stage_label(stage: Stage) -> &'static str {
     match stage {
-        Stage::PrestartEphemeral => ("prestart", "ephemeral"),
-        Stage::PrestartSidecar => ("prestart", "sidecar"),
-        Stage::Main => ("main", ""),
-        Stage::PoststartEphemeral => ("poststart", "ephemeral"),
-        Stage::PoststartSidecar => ("poststart", "sidecar"),
-        Stage::Poststop => ("poststop", ""),
+        Stage::PrestartEphemeral => "prestart",
+        Stage::PrestartSidecar => "prestart sidecar",
+        Stage::Main => "main",
+        Stage::PoststartEphemeral => "poststart",
+        Stage::PoststartSidecar => "poststart sidecar",
+        Stage::Poststop => "poststop",
     }
 }
 
@@ -80,14 +97,45 @@ fn line_class(open: bool) -> &'static str {
     }
 }
 
+/// Where one lane sits: its gate's top, and each of its runners' tops.
+struct Lane {
+    stage: Stage,
+    open: bool,
+    gate_y: i32,
+    runners: Vec<(usize, i32)>,
+}
+
+/// Lanes in lifecycle order, each as tall as its gate and runners; returns
+/// them and the drawing's height.
+fn lay_out(gates: &[(Stage, bool)], runners: &[TaskView]) -> (Vec<Lane>, i32) {
+    let mut y = LANES_Y;
+    let mut lanes = Vec::with_capacity(gates.len());
+    for &(stage, open) in gates {
+        let gate_y = y;
+        y += GATE_H + GAP;
+        let mut mine = Vec::new();
+        for (i, task) in runners.iter().enumerate() {
+            if task.spec.stage() == stage {
+                mine.push((i, y));
+                y += RUNNER_H + GAP;
+            }
+        }
+        y += GAP;
+        lanes.push(Lane {
+            stage,
+            open,
+            gate_y,
+            runners: mine,
+        });
+    }
+    (lanes, y)
+}
+
 #[function_component]
 pub fn Diagram(props: &DiagramProps) -> Html {
     let (cx, cy, cw, ch) = COORD;
-    let n = props.gates.len().max(1) as i32;
-    let gate_x = |i: usize| cx + 10 + (cw - 20) * (2 * i as i32 + 1) / (2 * n);
-    let runner_y = |i: usize| 16 + i as i32 * (RUNNER_H + RUNNER_GAP);
-    let height = (runner_y(props.runners.len()) + 10).max(GATE_Y + GATE_H + 50);
-    let gate_index = |stage: Stage| props.gates.iter().position(|(s, _)| *s == stage);
+    let (lanes, height) = lay_out(&props.gates, &props.runners);
+    let bus_end = lanes.last().map_or(cy + ch, |l| l.gate_y + GATE_H / 2);
 
     html! {
         <svg class="diagram" xmlns="http://www.w3.org/2000/svg" viewBox={format!("0 0 {WIDTH} {height}")} role="img"
@@ -103,70 +151,76 @@ pub fn Diagram(props: &DiagramProps) -> Html {
             </defs>
             // Alloc runner → coordinator.
             <g class="box alloc-runner">
-                <rect x="20" y="16" width="150" height="46" rx="4" />
-                <text x="95" y="36" text-anchor="middle">{ "ALLOC" }</text>
-                <text x="95" y="52" text-anchor="middle">{ "RUNNER" }</text>
+                <rect x="8" y="8" width="130" height="38" rx="4" />
+                <text x="73" y="32" text-anchor="middle" class="title">{ "ALLOC RUNNER" }</text>
             </g>
-            <line x1="95" y1="62" x2="95" y2={(cy - 2).to_string()} class="feed" marker-end="url(#arrow)" />
-            <text x="103" y="86" class="small">{ "task state" }</text>
+            <line x1="73" y1="46" x2="73" y2={(cy - 1).to_string()} class="feed" data-connector="feed" marker-end="url(#arrow)" />
+            <text x="82" y="64" class="small muted">{ "task states" }</text>
             <g class="box coordinator" data-phase={props.phase.as_str()}>
                 <rect x={cx.to_string()} y={cy.to_string()} width={cw.to_string()} height={ch.to_string()} rx="4" />
-                <text x={(cx + 12).to_string()} y={(cy + 22).to_string()} class="small">{ "Current state:" }</text>
-                <text x={(cx + 12).to_string()} y={(cy + 44).to_string()} class="phase-name">{ props.phase.as_str() }</text>
-                <text x={(cx + cw / 2).to_string()} y={(cy + 78).to_string()} text-anchor="middle" class="title">{ "COORDINATOR" }</text>
+                <text x={(cx + 10).to_string()} y={(cy + 20).to_string()} class="small muted">{ "Current state:" }</text>
+                <text x={(cx + 10).to_string()} y={(cy + 40).to_string()} class="phase-name">{ props.phase.as_str() }</text>
+                <text x={(cx + 10).to_string()} y={(cy + 60).to_string()} class="title">{ "COORDINATOR" }</text>
             </g>
-            // Gates, with their Open/Close control lines.
-            { for props.gates.iter().enumerate().map(|(i, &(stage, open))| {
-                let x = gate_x(i);
-                let (l1, l2) = stage_label(stage);
-                html! {
-                    <g class={classes!("gate", if open { "open" } else { "closed" })}
-                        data-gate={stage.as_str()} data-open={open.to_string()}>
-                        // The coordinator's Open/Close line is always drawn: only a
-                        // gate's line to its runners shows whether it is open.
-                        <line x1={x.to_string()} y1={(cy + ch).to_string()} x2={x.to_string()} y2={GATE_Y.to_string()}
-                            class="control" marker-end="url(#arrow)" />
-                        <rect x={(x - GATE_W / 2).to_string()} y={GATE_Y.to_string()} width={GATE_W.to_string()} height={GATE_H.to_string()} rx="3" />
-                        <text x={x.to_string()} y={(GATE_Y + 21).to_string()} text-anchor="middle">{ "GATE" }</text>
-                        <text x={x.to_string()} y={(GATE_Y + GATE_H + 14).to_string()} text-anchor="middle" class="small">{ l1 }</text>
-                        <text x={x.to_string()} y={(GATE_Y + GATE_H + 27).to_string()} text-anchor="middle" class="small">{ l2 }</text>
-                    </g>
-                }
-            }) }
-            <text x={(cx + 6).to_string()} y={(cy + ch + 20).to_string()} class="small muted">{ "Open/Close" }</text>
-            // Task runners, each wired to its stage's gate.
-            { for props.runners.iter().enumerate().map(|(i, task)| {
-                let stage = task.spec.stage();
-                let y = runner_y(i);
-                let open = props.gates.iter().any(|(s, o)| *s == stage && *o);
-                let wire = gate_index(stage).map(|g| {
-                    let (gx, gy) = (gate_x(g) + GATE_W / 2, GATE_Y + GATE_H / 2);
-                    let ty = y + RUNNER_H / 2;
-                    format!("M {gx} {gy} C {} {gy}, {} {ty}, {RUNNER_X} {ty}", gx + 60, RUNNER_X - 60)
-                });
-                html! {
-                    <g class={classes!("runner-box", task.status().class())}
-                        data-task={task.spec.name.clone()} data-status={task.status().class()}
-                        data-waiting={(task.status() == RunnerStatus::Waiting).to_string()}
-                        data-state={task.state.state.as_str()}>
-                        if let Some(d) = wire {
-                            <path d={d} class={line_class(open)} data-wire={stage.as_str()} />
-                        }
-                        <rect x={RUNNER_X.to_string()} y={y.to_string()} width={RUNNER_W.to_string()} height={RUNNER_H.to_string()} rx="4"
-                            class={task.state.state.as_str()} />
-                        <text x={(RUNNER_X + 10).to_string()} y={(y + 16).to_string()} class="small muted">
-                            { "TASK RUNNER" }
-                        </text>
-                        <text x={(RUNNER_X + 10).to_string()} y={(y + 34).to_string()} class="task-name">
-                            { truncate(&task.spec.name, 22) }
-                        </text>
-                        <text x={(RUNNER_X + 10).to_string()} y={(y + 50).to_string()} class="small">
-                            { task.status().label() }
-                        </text>
-                    </g>
-                }
-            }) }
+            // The coordinator's Open/Close bus: always solid, as in Nomad's
+            // drawing; only a gate's line to its runners shows whether it is open.
+            if !lanes.is_empty() {
+                <path d={format!("M {BUS_X} {} V {bus_end}", cy + ch)} class="control" data-connector="bus" />
+                <text x={(BUS_X + 6).to_string()} y={(cy + ch + 18).to_string()} class="small muted">{ "Open/Close" }</text>
+            }
+            { for lanes.iter().map(|lane| self::lane(lane, &props.runners)) }
         </svg>
+    }
+}
+
+/// One gate, its Open/Close arrow from the bus, and its task runners wired
+/// to it by a trunk down its lane.
+fn lane(lane: &Lane, runners: &[TaskView]) -> Html {
+    let Lane {
+        stage,
+        open,
+        gate_y,
+        ..
+    } = *lane;
+    let mid = gate_y + GATE_H / 2;
+    let state = if open { "open" } else { "closed" };
+    html! {
+        <g class={classes!("lane", state)} data-lane={stage.as_str()}>
+            <g class={classes!("gate", state)} data-gate={stage.as_str()} data-open={open.to_string()}>
+                <path d={format!("M {BUS_X} {mid} H {}", GATE_X - 1)} class="control" data-connector="control" marker-end="url(#arrow)" />
+                <rect x={GATE_X.to_string()} y={gate_y.to_string()} width={GATE_W.to_string()} height={GATE_H.to_string()} rx="3" />
+                <text x={TRUNK_X.to_string()} y={(mid + 5).to_string()} text-anchor="middle">{ "GATE" }</text>
+                <text x={(GATE_X + GATE_W + 10).to_string()} y={(mid + 4).to_string()} class="small">
+                    { stage_label(stage) }{ ": " }<tspan class="gate-state">{ state }</tspan>
+                </text>
+            </g>
+            { for lane.runners.iter().map(|&(i, y)| runner(&runners[i], y, gate_y + GATE_H, stage, open)) }
+        </g>
+    }
+}
+
+/// A task runner box at `y`, wired from its gate's bottom (`from_y`).
+fn runner(task: &TaskView, y: i32, from_y: i32, stage: Stage, open: bool) -> Html {
+    let mid = y + RUNNER_H / 2;
+    html! {
+        <g class={classes!("runner-box", task.status().class())}
+            data-task={task.spec.name.clone()} data-status={task.status().class()}
+            data-waiting={(task.status() == RunnerStatus::Waiting).to_string()}
+            data-state={task.state.state.as_str()}>
+            <path d={format!("M {TRUNK_X} {from_y} V {mid} H {}", RUNNER_X)} class={line_class(open)}
+                data-wire={stage.as_str()} data-connector="wire" />
+            <rect x={RUNNER_X.to_string()} y={y.to_string()} width={RUNNER_W.to_string()} height={RUNNER_H.to_string()} rx="4"
+                class={task.state.state.as_str()} />
+            <text x={(RUNNER_X + 8).to_string()} y={(y + 15).to_string()} class="small muted">
+                { stage_label(stage) }
+            </text>
+            <text x={(RUNNER_X + 8).to_string()} y={(y + 32).to_string()} class="task-name">
+                { truncate(&task.spec.name, 20) }
+            </text>
+            <text x={(RUNNER_X + 8).to_string()} y={(y + 47).to_string()} class="small">
+                { task.status().label() }
+            </text>
+        </g>
     }
 }
 

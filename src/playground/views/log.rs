@@ -22,7 +22,7 @@ fn stages(set: crate::StageSet) -> String {
 /// and every component type costs wasm size.
 pub fn event_log(props: &EventLogProps) -> Html {
     html! {
-        <ol class="log" aria-live="polite" reversed=true>
+        <ol class="log" aria-live="polite" reversed=true tabindex="0" aria-label="Event log, newest first">
             { for props.entries.iter().rev().map(|entry| html! {
                 <li key={entry.seq} data-seq={entry.seq.to_string()}>
                     <span class="cause">{ &entry.cause }</span>

@@ -81,9 +81,7 @@ impl Page<'_> {
 
 fn diagram(page: &Page, runners: &Rc<Vec<TaskView>>) -> Html {
     html! {
-        <div class="diagram-scroll">
-            <Diagram phase={page.coordinator().phase()} gates={page.gates()} runners={runners.clone()} />
-        </div>
+        <Diagram phase={page.coordinator().phase()} gates={page.gates()} runners={runners.clone()} />
     }
 }
 
@@ -115,7 +113,7 @@ pub fn embed(page: &Page, link: &Scope<App>) -> Html {
     html! {
         <main class="embed" data-embed="">
             <div class="embed-head">
-                <strong>{ "Nomad task lifecycle" }</strong>
+                <h1>{ "Nomad task lifecycle" }</h1>
                 <a href={page.share.clone().replacen("?embed", "?", 1)}
                     target="_blank" rel="noopener">{ "Open in the playground ↗" }</a>
             </div>
@@ -244,7 +242,8 @@ fn run_section(page: &Page, run: &RunState, link: &Scope<App>) -> Html {
             <button type="button" data-export="timeline"
                 onclick={link.callback(|_| Msg::Export(Export::Timeline))}>{ "Timeline SVG" }</button>
         </div>
-        <div class="diagram-scroll">
+        // Wider than a phone: it scrolls, and the keyboard can reach it to scroll it.
+        <div class="timeline-scroll" tabindex="0" role="region" aria-label="Timeline (scrolls sideways)">
             <Timeline tasks={Rc::new(names.clone())} events={Rc::new(sim.events().to_vec())} now_ms={sim.now_ms()} />
         </div>
         { task_events(sim, &names, run.selected(), link) }
