@@ -402,3 +402,50 @@ fn a_listener_that_panics_does_not_silence_later_events() {
         "the next event is still delivered"
     );
 }
+
+/// Sharpened by mutation testing: the words `explain` uses, exactly.
+#[test]
+fn explanations_name_what_is_missing_and_nothing_else() {
+    let c = Coordinator::new([
+        TaskSpec::prestart("a"),
+        TaskSpec::prestart("b"),
+        TaskSpec::prestart("c"),
+        TaskSpec::main("web"),
+    ])
+    .unwrap();
+    assert!(!c.is_shut_down());
+    c.task_state_updated([
+        ("a", TaskState::pending()),
+        ("b", TaskState::pending()),
+        ("c", TaskState::pending()),
+        ("web", TaskState::pending()),
+    ])
+    .unwrap();
+    // Exactly three unmet: all named, no "0 more", no failure note.
+    assert_eq!(
+        c.explain("web").unwrap(),
+        "web is blocked: the coordinator is in prestart, waiting for prestart task `a` to finish successfully, prestart task `b` to finish successfully and prestart task `c` to finish successfully"
+    );
+    c.set_task_state("a", TaskState::failed()).unwrap();
+    assert!(c
+        .explain("web")
+        .unwrap()
+        .contains("prestart task `a` to finish successfully (it failed: only an alloc restart can unblock this), prestart task `b`"));
+    c.shutdown();
+    assert!(c.is_shut_down());
+}
+
+#[test]
+fn model_values_print_as_nomad_spells_them() {
+    use tasklifecycle::{Hook, StageSet, Status};
+    assert_eq!(Hook::Prestart.to_string(), "prestart");
+    assert_eq!(Hook::Empty.to_string(), "");
+    assert_eq!(Status::Running.to_string(), "running");
+    assert_eq!(TaskState::failed().to_string(), "dead (failed)");
+    assert_eq!(TaskState::running().to_string(), "running");
+    let set: StageSet = [Stage::Main, Stage::Poststop].into_iter().collect();
+    assert_eq!((set.len(), set.is_empty()), (2, false));
+    assert_eq!(set.bits(), 0b10_0100);
+    assert_eq!(format!("{set:?}"), "{Main, Poststop}");
+    assert!(StageSet::EMPTY.is_empty() && StageSet::EMPTY.len() == 0);
+}

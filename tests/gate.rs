@@ -162,3 +162,30 @@ fn waiters_on_other_threads_see_shutdown() {
     gate.shutdown();
     assert_eq!(waiter.join().unwrap(), Err(Shutdown));
 }
+
+/// Sharpened by mutation testing: the shutdown flag and the Debug forms.
+#[test]
+fn a_gate_says_whether_it_is_shut_down_and_shows_its_state() {
+    let gate = Gate::new();
+    assert!(!gate.is_shut_down());
+    assert_eq!(
+        format!("{gate:?}"),
+        "Gate { open: false, shut_down: false, waiters: 0 }"
+    );
+    let mut waiting = gate.wait();
+    assert_eq!(format!("{waiting:?}"), "Wait::Listening");
+    assert!(gate.open());
+    assert!(!gate.is_shut_down(), "open is not shut down");
+    assert!(poll(&mut waiting).is_ready());
+    let admitted = gate.wait();
+    assert_eq!(format!("{admitted:?}"), "Wait::Ready(Ok(()))");
+    gate.shutdown();
+    assert!(gate.is_shut_down());
+    assert!(!gate.is_open());
+    assert_eq!(
+        format!("{gate:?}"),
+        "Gate { open: false, shut_down: true, waiters: 0 }"
+    );
+    assert!(!gate.open() && !gate.close(), "a shut gate no longer moves");
+    assert!(gate.is_shut_down());
+}

@@ -180,3 +180,17 @@ fn join_words(mut words: Vec<String>, conjunction: &str) -> String {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::join_words;
+
+    #[test]
+    fn words_join_as_english_lists_them() {
+        let words = |w: &[&str]| w.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(join_words(words(&[]), "and"), "");
+        assert_eq!(join_words(words(&["a"]), "and"), "a");
+        assert_eq!(join_words(words(&["a", "b"]), "or"), "a or b");
+        assert_eq!(join_words(words(&["a", "b", "c"]), "and"), "a, b and c");
+    }
+}
