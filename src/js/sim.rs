@@ -3,52 +3,46 @@
 //! core package never loads them.
 
 use js_sys::RangeError;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
-use super::{decode_state, encode_state, js_error, names, specs_from_columns, type_error};
+use super::{decode_state, js_error, names, specs_from_columns, type_error};
 use crate::tools::sim::restarts::{JobType, RestartMode, RestartPolicy};
 use crate::tools::sim::script::MAX_RUNS;
 use crate::tools::sim::{Behaviour, Exit, Outside, Run, TaskEvent};
-use crate::{Phase, StageSet, TaskSpec, TaskState};
+use crate::{Phase, Stage, StageSet, TaskSpec, TaskState};
 
-/// A finished simulation as columns, one entry per event (see `simulate`).
-#[wasm_bindgen]
-pub struct WasmSimulation {
-    times: Vec<f64>,
-    /// 0: something happened to a task, 1: a phase change.
-    kinds: Vec<u8>,
-    /// Task index / from-phase code.
-    first: Vec<u32>,
-    /// State code / to-phase code.
-    second: Vec<u8>,
-    /// The task event's code in `taskEventNames` (255: a state change alone)
-    /// / opened gates | closed gates << 8 (stage bit masks).
-    third: Vec<u16>,
-    /// The display message of each task event, in order.
-    messages: Vec<String>,
+/// One event of a simulation as JS receives it (serde-wasm-bindgen):
+/// `{ atMs, type: "task", task, state: { state, failed }, event? }` or
+/// `{ atMs, type: "phase", from, to, opened, closed }`. The one wire format
+/// of `simulate`'s result; sim.d.ts's `SimEvent` describes it.
+#[derive(Serialize)]
+#[serde(tag = "type", rename_all = "camelCase")]
+enum JsEvent<'a> {
+    #[serde(rename_all = "camelCase")]
+    Task {
+        at_ms: f64,
+        task: &'a str,
+        state: TaskState,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        event: Option<JsTaskEvent>,
+    },
+    #[serde(rename_all = "camelCase")]
+    Phase {
+        at_ms: f64,
+        from: Phase,
+        to: Phase,
+        opened: Vec<Stage>,
+        closed: Vec<Stage>,
+    },
 }
 
-#[wasm_bindgen]
-impl WasmSimulation {
-    pub fn times(&self) -> Vec<f64> {
-        self.times.clone()
-    }
-    pub fn kinds(&self) -> Vec<u8> {
-        self.kinds.clone()
-    }
-    pub fn first(&self) -> Vec<u32> {
-        self.first.clone()
-    }
-    pub fn second(&self) -> Vec<u8> {
-        self.second.clone()
-    }
-    pub fn third(&self) -> Vec<u16> {
-        self.third.clone()
-    }
-    pub fn messages(&self) -> Vec<String> {
-        self.messages.clone()
-    }
+/// A Nomad task event: its type name and display message.
+#[derive(Serialize)]
+struct JsTaskEvent {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    message: String,
 }
 
 /// Nomad's task event type names, in the order of their codes.
@@ -112,6 +106,35 @@ const TASK_EVENTS: [TaskEvent; 13] = [
     TaskEvent::LeaderDead,
     TaskEvent::MainDead,
 ];
+
+/// `simulate`'s input, as sim-api.js hands it over after checking every
+/// field's type (so a wrong type is a TypeError naming the field there, and
+/// a value out of range a RangeError naming it here).
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct JsSimInput {
+    tasks: Vec<TaskSpec>,
+    /// One per task at most; `null`: typical for the stage.
+    behaviours: Vec<Option<JsBehaviour>>,
+    seed: f64,
+    jitter: f64,
+    horizon_ms: f64,
+    job_type: String,
+    max_run_duration_ms: Option<f64>,
+    restart: Option<JsPolicy>,
+    actions: Vec<JsAction>,
+}
+
+/// An outside action at a time: `kind` one of `outsideActionNames`, `task`
+/// the index of the task it acts on (restartTask, killTask).
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct JsAction {
+    at_ms: f64,
+    kind: String,
+    #[serde(default)]
+    task: usize,
+}
 
 /// A behaviour as sim-api.js normalizes it (`null`: typical for the stage).
 #[derive(Deserialize)]
@@ -250,142 +273,108 @@ impl JsBehaviour {
     }
 }
 
-/// Runs a simulated alloc (see `crate::tools::sim`). Tasks as in the
-/// coordinator's constructor; `behaviours` an array as sim-api.js
-/// normalizes it (`null` entries: typical for the stage); `settings`: seed,
-/// jitter, horizon, job type code (`JobType::ALL` order), max run duration
-/// (NaN: none); `restart`: the
-/// group's policy or `null`; `actions`: outside actions as triples (time,
-/// code in `outsideActionNames` order, task index).
+/// Runs a simulated alloc (see `crate::tools::sim`) and returns its events
+/// in order. `input` is a [`JsSimInput`] object (sim-api.js builds it);
+/// both directions go through serde-wasm-bindgen.
 #[wasm_bindgen]
-#[allow(clippy::too_many_arguments)]
-pub fn simulate(
-    names: &str,
-    lengths: &[u32],
-    hooks: &[u8],
-    sidecars: &[u8],
-    behaviours: JsValue,
-    settings: &[f64],
-    restart: JsValue,
-    actions: &[f64],
-) -> Result<WasmSimulation, JsValue> {
-    if settings.len() != 5 || actions.len() % 3 != 0 {
-        return Err(type_error("simulate: bad settings or actions"));
-    }
-    let tasks = specs_from_columns(names, lengths, hooks, sidecars)?;
+pub fn simulate(input: JsValue) -> Result<JsValue, JsValue> {
+    let input: JsSimInput =
+        serde_wasm_bindgen::from_value(input).map_err(|e| type_error(&format!("simulate: {e}")))?;
+    let tasks = input.tasks;
     crate::validate_tasks(&tasks).map_err(js_error)?;
-    let given: Vec<Option<JsBehaviour>> = serde_wasm_bindgen::from_value(behaviours)
-        .map_err(|e| type_error(&format!("simulate: behaviours: {e}")))?;
-    if given.len() > tasks.len() {
+    if input.behaviours.len() > tasks.len() {
         return Err(range_error(format!(
             "{} behaviours for {} tasks",
-            given.len(),
+            input.behaviours.len(),
             tasks.len()
         )));
     }
     let mut behaviours = Vec::with_capacity(tasks.len());
-    let mut given = given.into_iter();
+    let mut given = input.behaviours.into_iter();
     for task in &tasks {
         behaviours.push(match given.next().flatten() {
             Some(b) => b.behaviour(task)?,
             None => Behaviour::typical(task.stage()),
         });
     }
-    let restart: Option<JsPolicy> = serde_wasm_bindgen::from_value(restart)
-        .map_err(|e| type_error(&format!("simulate: restart: {e}")))?;
-    let restart = restart.map(|p| p.policy("the group")).transpose()?;
-    let [seed, jitter, horizon, job, max_run] = [
-        settings[0],
-        settings[1],
-        settings[2],
-        settings[3],
-        settings[4],
-    ];
+    let restart = input.restart.map(|p| p.policy("the group")).transpose()?;
     // Up to 2^53 - 1 (Number.MAX_SAFE_INTEGER): past it, JS numbers are not
     // whole numbers any more, and a saturating cast would hide the mistake.
     let whole = |x: f64, what: &str| -> Result<u64, JsValue> {
         if (0.0..=9_007_199_254_740_991.0).contains(&x) {
             Ok(x as u64)
         } else {
-            Err(RangeError::new(&format!(
+            Err(range_error(format!(
                 "simulate: {what} must be a number from 0 to Number.MAX_SAFE_INTEGER"
-            ))
-            .into())
+            )))
         }
     };
-    let job_type = *JobType::ALL
-        .get(whole(job, "jobType")? as usize)
-        .ok_or_else(|| RangeError::new("simulate: bad job type code"))?;
+    let job_type: JobType = input.job_type.parse().map_err(|_| {
+        range_error(format!(
+            "jobType must be one of {}",
+            JobType::ALL.map(JobType::as_str).join(", ")
+        ))
+    })?;
     let settings = crate::tools::sim::Settings {
-        seed: whole(seed, "seed")?,
-        jitter,
-        horizon_ms: whole(horizon, "horizonMs")?,
+        seed: whole(input.seed, "seed")?,
+        jitter: input.jitter,
+        horizon_ms: whole(input.horizon_ms, "horizonMs")?,
         job_type,
         restart,
-        max_run_duration_ms: match max_run {
-            x if x.is_nan() => None,
-            x => Some(millis(x, "maxRunDurationMs", "the group")?),
+        max_run_duration_ms: match input.max_run_duration_ms {
+            None => None,
+            Some(x) => Some(millis(x, "maxRunDurationMs", "the group")?),
         },
     };
-    let mut schedule = Vec::with_capacity(actions.len() / 3);
-    for triple in actions.chunks(3) {
-        let &[at, code, task] = triple else {
-            return Err(type_error("simulate: actions come in triples"));
+    let mut schedule = Vec::with_capacity(input.actions.len());
+    for (i, action) in input.actions.iter().enumerate() {
+        let task = action.task;
+        let outside = match action.kind.as_str() {
+            "stopAlloc" => Outside::StopAlloc,
+            "restartRunning" => Outside::RestartRunning,
+            "restartAll" => Outside::RestartAll,
+            "restartTask" => Outside::RestartTask { task },
+            "killTask" => Outside::KillTask { task },
+            "clientRestart" => Outside::ClientRestart,
+            _ => {
+                return Err(range_error(format!(
+                    "action #{i}: kind must be one of {}",
+                    OUTSIDE_ACTIONS.join(", ")
+                )))
+            }
         };
-        let task = whole(task, "action task")? as usize;
-        let action = match whole(code, "action")? {
-            0 => Outside::StopAlloc,
-            1 => Outside::RestartRunning,
-            2 => Outside::RestartAll,
-            3 => Outside::RestartTask { task },
-            4 => Outside::KillTask { task },
-            5 => Outside::ClientRestart,
-            _ => return Err(RangeError::new("simulate: bad action code").into()),
-        };
-        schedule.push((whole(at, "atMs")?, action));
+        schedule.push((whole(action.at_ms, "atMs")?, outside));
     }
     let events = crate::tools::sim::simulate_with(tasks.clone(), behaviours, settings, &schedule)
         .map_err(js_error)?;
-    let mut out = WasmSimulation {
-        times: Vec::with_capacity(events.len()),
-        kinds: Vec::with_capacity(events.len()),
-        first: Vec::with_capacity(events.len()),
-        second: Vec::with_capacity(events.len()),
-        third: Vec::with_capacity(events.len()),
-        messages: Vec::new(),
-    };
     let task_names = names_of(&tasks);
-    for event in events {
-        use crate::tools::sim::SimEventKind as K;
-        let (kind, a, b, c) = match event.kind {
-            K::Task { task, event, state } => {
-                let code = match &event {
-                    Some(e) => {
-                        out.messages.push(e.message(&task_names));
-                        TASK_EVENTS
-                            .iter()
-                            .position(|t| t.type_name() == e.type_name())
-                            .unwrap_or(255) as u16
-                    }
-                    None => 255,
-                };
-                let state = encode_state(state);
-                (0, task as u32, state, code)
+    let out: Vec<JsEvent> = events
+        .into_iter()
+        .map(|event| {
+            use crate::tools::sim::SimEventKind as K;
+            let at_ms = event.at_ms as f64;
+            match event.kind {
+                K::Task { task, event, state } => JsEvent::Task {
+                    at_ms,
+                    task: task_names[task],
+                    state,
+                    event: event.map(|e| JsTaskEvent {
+                        kind: e.type_name(),
+                        message: e.message(&task_names),
+                    }),
+                },
+                K::Phase(t) => JsEvent::Phase {
+                    at_ms,
+                    from: t.from,
+                    to: t.to,
+                    opened: t.opened.iter().collect(),
+                    closed: t.closed.iter().collect(),
+                },
             }
-            K::Phase(t) => (
-                1,
-                t.from as u32,
-                t.to as u8,
-                u16::from(t.opened.bits()) | u16::from(t.closed.bits()) << 8,
-            ),
-        };
-        out.times.push(event.at_ms as f64);
-        out.kinds.push(kind);
-        out.first.push(a);
-        out.second.push(b);
-        out.third.push(c);
-    }
-    Ok(out)
+        })
+        .collect();
+    out.serialize(&serde_wasm_bindgen::Serializer::new().serialize_maps_as_objects(true))
+        .map_err(|e| type_error(&format!("simulate: {e}")))
 }
 
 fn names_of(tasks: &[TaskSpec]) -> Vec<&str> {

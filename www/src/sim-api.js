@@ -6,14 +6,10 @@
 
 import { SNAPSHOT, describe, isCoordinator, reading, taskColumns } from "./api.js";
 import {
-  jobTypeNames,
+  hookNames,
   outsideActionNames,
-  phaseNames,
   renderAscii as wasmRenderAscii,
   simulate as wasmSimulate,
-  stageNames,
-  statusNames,
-  taskEventNames,
   wireFormat,
 } from "./tasklifecycle_sim_wasm.js";
 
@@ -21,14 +17,10 @@ let vocabulary;
 /** The code tables, read from Rust once (after the module is initialised). */
 function words() {
   vocabulary ??= {
-    phases: phaseNames(),
-    stages: stageNames(),
-    statuses: statusNames(),
-    taskEvents: taskEventNames(),
-    jobTypes: jobTypeNames(),
+    hooks: hookNames(),
     actions: outsideActionNames(),
-    // A task state's code is stride × status + failed (src/js/mod.rs, `wire`).
-    stateStride: wireFormat()[2],
+    // The hook code of a task with no lifecycle block (src/js/mod.rs, `wire`).
+    noLifecycle: wireFormat()[1],
   };
   return vocabulary;
 }
@@ -42,24 +34,21 @@ export function renderAscii(coordinator) {
   return wasmRenderAscii(names.join(""), lengths, hooks, sidecars, states, phase, open);
 }
 
-/** Outside actions as (time, code, task index) triples for the wasm. */
-function actionColumns(actions, names) {
+/** Outside actions, type-checked, with the task named by its index for the wasm. */
+function actionList(actions, names) {
   if (!Array.isArray(actions)) throw new TypeError(`actions must be an array, got ${describe(actions)}`);
-  const codes = words().actions;
-  const out = new Float64Array(actions.length * 3);
-  actions.forEach((a, i) => {
+  const kinds = words().actions;
+  return actions.map((a, i) => {
     if (a === null || typeof a !== "object") throw new TypeError(`action #${i} must be an object, got ${describe(a)}`);
-    const code = codes.indexOf(a.kind);
-    if (code < 0) throw new RangeError(`action #${i}: kind must be one of ${codes.join(", ")}, got ${describe(a.kind)}`);
+    if (!kinds.includes(a.kind)) throw new RangeError(`action #${i}: kind must be one of ${kinds.join(", ")}, got ${describe(a.kind)}`);
     if (typeof a.atMs !== "number") throw new TypeError(`action #${i}: atMs must be a number, got ${describe(a.atMs)}`);
     let task = 0;
     if (a.kind === "restartTask" || a.kind === "killTask") {
       task = names.indexOf(a.task);
       if (task < 0) throw new RangeError(`action #${i}: unknown task ${describe(a.task)}`);
     }
-    out.set([a.atMs, code, task], i * 3);
+    return { atMs: a.atMs, kind: a.kind, task };
   });
-  return out;
 }
 
 /** A number field (or absent); a TypeError names the task and the field. */
@@ -133,7 +122,7 @@ function normalizeBehaviour(b, name) {
  * the third argument is a seed or the full settings.
  */
 export function simulate(tasks, behaviours = [], settings = 1) {
-  const { names, lengths, hooks, sidecars } = taskColumns(tasks);
+  const { names, hooks, sidecars } = taskColumns(tasks);
   if (!Array.isArray(behaviours)) {
     throw new TypeError(`behaviours must be an array, got ${describe(behaviours)}`);
   }
@@ -146,52 +135,31 @@ export function simulate(tasks, behaviours = [], settings = 1) {
   if (s === null || typeof s !== "object") {
     throw new TypeError(`settings (the third argument) must be a seed or an object, got ${describe(settings)}`);
   }
-  const { knobs, restart, actions } = reading("settings", () => settingsColumns(s, names));
-  const run = wasmSimulate(names.join(""), lengths, hooks, sidecars, normalized, knobs, restart, actions);
-  return decode(run, names);
+  const knobs = reading("settings", () => settingsOf(s, names));
+  // One plain object in, plain event objects out (serde-wasm-bindgen both ways).
+  const tasksOut = names.map((name, i) => ({
+    name,
+    lifecycle: hooks[i] === words().noLifecycle ? null : { hook: words().hooks[hooks[i]], sidecar: sidecars[i] === 1 },
+  }));
+  return wasmSimulate({ tasks: tasksOut, behaviours: normalized, ...knobs });
 }
 
-/** The settings as the wasm takes them: knobs, the group's restart policy, outside actions. */
-function settingsColumns(s, names) {
-  const { jobTypes } = words();
-  const jobType = jobTypes.indexOf(s.jobType ?? "service");
-  if (jobType < 0) {
-    throw new RangeError(`jobType must be one of ${jobTypes.join(", ")}, got ${describe(s.jobType)}`);
-  }
+/** The settings, each field's type checked (ranges are checked in Rust). */
+function settingsOf(s, names) {
   for (const key of ["seed", "jitter", "horizonMs", "maxRunDurationMs"]) {
     if (s[key] !== undefined && typeof s[key] !== "number") {
       throw new TypeError(`${key} must be a number, got ${describe(s[key])}`);
     }
   }
-  const knobs = new Float64Array([s.seed ?? 1, s.jitter ?? 0.2, s.horizonMs ?? 600000, jobType, s.maxRunDurationMs ?? NaN]);
-  const restart = s.restart === undefined || s.restart === null ? null : policy(s.restart, "the group");
-  const actions = actionColumns(s.actions ?? [], names);
-  return { knobs, restart, actions };
-}
-
-/** A simulation's columns as events (and the wasm side freed). */
-function decode(run, names) {
-  try {
-    const { phases, stages, statuses: statusOf, taskEvents, stateStride } = words();
-    const stageList = (mask) => stages.filter((_, i) => mask & (1 << i));
-    const [times, kinds, first, second, third, messages] =
-      [run.times(), run.kinds(), run.first(), run.second(), run.third(), run.messages()];
-    const events = [];
-    let m = 0;
-    for (let i = 0; i < times.length; i++) {
-      const atMs = times[i];
-      if (kinds[i] === 0) {
-        const state = { state: statusOf[Math.floor(second[i] / stateStride)], failed: second[i] % stateStride === 1 };
-        const event = { atMs, type: "task", task: names[first[i]], state };
-        if (third[i] !== 255) event.event = { type: taskEvents[third[i]], message: messages[m++] };
-        events.push(event);
-      } else {
-        const [opened, closed] = [stageList(third[i] & 0xff), stageList(third[i] >> 8)];
-        events.push({ atMs, type: "phase", from: phases[first[i]], to: phases[second[i]], opened, closed });
-      }
-    }
-    return events;
-  } finally {
-    run.free();
-  }
+  const jobType = s.jobType ?? "service";
+  if (typeof jobType !== "string") throw new TypeError(`jobType must be a string, got ${describe(jobType)}`);
+  return {
+    seed: s.seed ?? 1,
+    jitter: s.jitter ?? 0.2,
+    horizonMs: s.horizonMs ?? 600000,
+    jobType,
+    maxRunDurationMs: s.maxRunDurationMs ?? null,
+    restart: s.restart === undefined || s.restart === null ? null : policy(s.restart, "the group"),
+    actions: actionList(s.actions ?? [], names),
+  };
 }
