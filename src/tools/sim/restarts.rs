@@ -473,8 +473,9 @@ pub fn parse_go_duration(text: &str) -> Result<Nanos, String> {
         if let Some(&(_, '.')) = chars.peek() {
             chars.next();
             while let Some(&(_, c @ '0'..='9')) = chars.peek() {
-                // Digits past nanosecond precision of an hour don't matter.
-                if scale < 10u128.pow(15) {
+                // Go keeps fraction digits while they fit in its uint64;
+                // 18 of them (frac × an hour's nanoseconds still fits in u128).
+                if scale < 10u128.pow(18) {
                     frac = frac * 10 + u128::from(c as u8 - b'0');
                     scale *= 10;
                 }
@@ -594,6 +595,11 @@ mod tests {
             ("7ns", 7),
             ("+1m0s", 60_000 * MS),
             ("1h1m1.001s", 3_661_001 * MS),
+            ("1.25s", 1_250 * MS),
+            ("0.125ms", 125_000),
+            // As Go, which keeps every fraction digit its uint64 holds:
+            // 2.778 × 10^-13 h is 1.00008 ns (15 digits would make it 0.9972).
+            ("0.0000000000002778h", 1),
         ];
         for (text, ns) in ok {
             assert_eq!(parse_go_duration(text), Ok(ns), "{text}");
@@ -623,6 +629,25 @@ mod tests {
             parse_go_duration("1d").unwrap_err(),
             "unknown unit \"d\" in duration \"1d\""
         );
+    }
+
+    #[test]
+    fn job_types_restart_modes_and_states_read_and_print_as_nomad_spells_them() {
+        for t in JobType::ALL {
+            assert_eq!(t.as_str().parse::<JobType>(), Ok(t));
+            assert_eq!(t.to_string(), t.as_str());
+        }
+        assert_eq!("batch".parse::<JobType>(), Ok(JobType::Batch));
+        assert_eq!(
+            "cron".parse::<JobType>(),
+            Err("job type `cron` is not one of service, batch, sysbatch, system".into())
+        );
+        assert_eq!(RestartMode::Fail.as_str(), "fail");
+        assert_eq!(RestartMode::Delay.as_str(), "delay");
+        assert_eq!("delay".parse::<RestartMode>(), Ok(RestartMode::Delay));
+        assert_eq!("fail".parse::<RestartMode>(), Ok(RestartMode::Fail));
+        assert!("retry".parse::<RestartMode>().is_err());
+        assert_eq!(RestartState::NotRestarting.to_string(), "Not Restarting");
     }
 
     #[test]
