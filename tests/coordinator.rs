@@ -433,6 +433,19 @@ fn explanations_name_what_is_missing_and_nothing_else() {
         .contains("prestart task `a` to finish successfully (it failed: only an alloc restart can unblock this), prestart task `b`"));
     c.shutdown();
     assert!(c.is_shut_down());
+
+    // A dead sidecar that did not fail is waited on, with no failure note.
+    let c = Coordinator::new([TaskSpec::prestart_sidecar("proxy"), TaskSpec::main("web")]).unwrap();
+    c.task_state_updated([
+        ("proxy", TaskState::pending()),
+        ("web", TaskState::pending()),
+    ])
+    .unwrap();
+    c.set_task_state("proxy", TaskState::dead()).unwrap();
+    assert_eq!(
+        c.explain("web").unwrap(),
+        "web is blocked: the coordinator is in prestart, waiting for prestart sidecar `proxy` to be running"
+    );
 }
 
 #[test]

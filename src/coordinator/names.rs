@@ -142,4 +142,20 @@ mod tests {
         let err = NameIndex::build(["a", ""].into_iter()).err().unwrap();
         assert_eq!(err, Error::EmptyTaskName { index: 1 });
     }
+
+    /// The index is O(1) per lookup only if names spread over the table:
+    /// a thousand task names get (nearly) a thousand different hashes.
+    #[test]
+    fn names_spread_over_the_table() {
+        let names: Vec<String> = (0..1_000).map(|i| format!("task-{i}")).collect();
+        let mut hashes: Vec<u64> = names.iter().map(|n| hash(n)).collect();
+        hashes.sort_unstable();
+        hashes.dedup();
+        assert!(hashes.len() >= 999, "{} distinct hashes", hashes.len());
+        assert_eq!(
+            hash("web"),
+            hash_bytes(b"web"),
+            "one hash for str and bytes"
+        );
+    }
 }
