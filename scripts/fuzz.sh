@@ -18,10 +18,22 @@ command -v cargo-afl >/dev/null || cargo install --locked cargo-afl
 export AFL_SKIP_CPUFREQ=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 AFL_NO_UI=1 AFL_NO_AFFINITY=1
 mkdir -p "$out"
 printf '%-12s %12s %10s %9s %8s %6s\n' target executions "exec/s" coverage crashes hangs
+# Seeds: fuzz/corpus/<target>/, plus the repository's own inputs it does not copy
+# (the importer's fixtures, the smallest conformance trace file).
+seeds_of() {
+  case "$1" in
+    jobspec) ls tests/fixtures/*.hcl tests/fixtures/*.json | grep -v allocation.json ;;
+    allocation) echo tests/fixtures/allocation.json ;;
+    trace_file) echo tests/conformance/nomad-tests.json ;;
+  esac
+}
 for t in $targets; do
-  rm -rf "${out:?}/$t"
+  rm -rf "${out:?}/$t" "$out/seeds-$t"
+  mkdir -p "$out/seeds-$t"
+  cp fuzz/corpus/"$t"/* "$out/seeds-$t/" 2>/dev/null || true
+  for f in $(seeds_of "$t"); do cp "$f" "$out/seeds-$t/"; done
   # -t: a run over 1 s counts as a hang (the largest seed takes a few ms).
-  cargo afl fuzz -i "fuzz/corpus/$t" -o "$out/$t" -V "$seconds" -t 1000 "target/release/$t" \
+  cargo afl fuzz -i "$out/seeds-$t" -o "$out/$t" -V "$seconds" -t 1000 "target/release/$t" \
     >"$out/$t.log" 2>&1 || { echo "afl-fuzz failed for $t: see $out/$t.log" >&2; exit 1; }
   stats="$out/$t/default/fuzzer_stats"
   field() { awk -v k="$1" '$1 == k { print $3 }' "$stats"; }

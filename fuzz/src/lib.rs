@@ -40,6 +40,18 @@ fn check_error(err: &Error) {
     }
 }
 
+/// [`check_error`], and the error is one of the typed kinds naming `input`.
+fn check_input_error(err: &Error, input: &str) {
+    let named = match err {
+        Error::Syntax { input: i, .. }
+        | Error::Invalid { input: i, .. }
+        | Error::OutOfRange { input: i, .. } => *i == input,
+        _ => false,
+    };
+    assert!(named, "an error that does not name the {input}: {err:?}");
+    check_error(err);
+}
+
 fn text(data: &[u8]) -> Option<&str> {
     std::str::from_utf8(data).ok()
 }
@@ -48,25 +60,7 @@ fn text(data: &[u8]) -> Option<&str> {
 pub fn jobspec(data: &[u8]) {
     let Some(text) = text(data) else { return };
     match read_jobspec(text) {
-        Err(err) => {
-            assert!(
-                matches!(
-                    &err,
-                    Error::Syntax {
-                        input: "jobspec",
-                        ..
-                    } | Error::Invalid {
-                        input: "jobspec",
-                        ..
-                    } | Error::OutOfRange {
-                        input: "jobspec",
-                        ..
-                    }
-                ),
-                "a jobspec error that does not say so: {err:?}"
-            );
-            check_error(&err);
-        }
+        Err(err) => check_input_error(&err, "jobspec"),
         Ok(job) => {
             // Nomad's job validation holds for everything imported.
             assert!(!job.groups.is_empty());
@@ -93,25 +87,7 @@ pub fn jobspec(data: &[u8]) {
 pub fn allocation(data: &[u8]) {
     let Some(text) = text(data) else { return };
     match read_allocation(text) {
-        Err(err) => {
-            assert!(
-                matches!(
-                    &err,
-                    Error::Syntax {
-                        input: "allocation",
-                        ..
-                    } | Error::Invalid {
-                        input: "allocation",
-                        ..
-                    } | Error::OutOfRange {
-                        input: "allocation",
-                        ..
-                    }
-                ),
-                "an allocation error that does not say so: {err:?}"
-            );
-            check_error(&err);
-        }
+        Err(err) => check_input_error(&err, "allocation"),
         Ok(alloc) => {
             let mut names: Vec<&str> = alloc.states.iter().map(|(n, _)| n.as_str()).collect();
             names.sort_unstable();

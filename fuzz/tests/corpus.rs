@@ -16,6 +16,20 @@ const TARGETS: &[(&str, Target)] = &[
     ("simulation", tasklifecycle_fuzz::simulation),
 ];
 
+/// Seeds that live elsewhere in the repository, not copied into corpus/:
+/// the importer's fixtures and the smallest conformance trace file.
+fn shared_seeds(root: &Path, target: &str) -> Vec<std::path::PathBuf> {
+    let repo = root.parent().unwrap();
+    let fixtures = inputs(&repo.join("tests/fixtures"));
+    let is_alloc = |p: &std::path::PathBuf| p.ends_with("allocation.json");
+    match target {
+        "jobspec" => fixtures.into_iter().filter(|p| !is_alloc(p)).collect(),
+        "allocation" => fixtures.into_iter().filter(is_alloc).collect(),
+        "trace_file" => vec![repo.join("tests/conformance/nomad-tests.json")],
+        _ => Vec::new(),
+    }
+}
+
 fn inputs(dir: &Path) -> Vec<std::path::PathBuf> {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return Vec::new();
@@ -33,7 +47,8 @@ fn every_saved_input_passes_its_target() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut total = 0;
     for (name, target) in TARGETS {
-        let seeds = inputs(&root.join("corpus").join(name));
+        let mut seeds = inputs(&root.join("corpus").join(name));
+        seeds.extend(shared_seeds(root, name));
         assert!(!seeds.is_empty(), "no seed corpus for {name}");
         let regressions = inputs(&root.join("regressions").join(name));
         for path in seeds.iter().chain(&regressions) {
