@@ -55,3 +55,26 @@ fn readme_limits_are_the_code_limits() {
         "README.md's limit table is out of date; it must read:\n{table}"
     );
 }
+
+/// The npm package's README states the limits a JS caller meets in words;
+/// they must be the code's.
+#[test]
+fn package_readme_states_the_code_limits() {
+    use tasklifecycle::limits::*;
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/www/README.md")).unwrap();
+    let thousands = |n: usize| format!("{},{:03}", n / 1000, n % 1000);
+    for claim in [
+        format!("at most {} tasks in a group", thousands(MAX_TASKS)),
+        format!("{MAX_NAME_BYTES} bytes (UTF-8) in a task name"),
+        format!("at most {MAX_RUNS} runs per task's script"),
+        format!("{} events", thousands(MAX_EVENTS)),
+    ] {
+        assert!(readme.contains(&claim), "www/README.md should say: {claim}");
+    }
+    assert_eq!(
+        MAX_HORIZON_MS,
+        7 * 24 * 3_600_000,
+        "www/README.md says one week"
+    );
+}
