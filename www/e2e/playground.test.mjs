@@ -53,6 +53,9 @@ test("every preset loads", async () => {
     assert.equal(await phase(page), wantPhase, id);
     assert.equal(await page.locator("[data-task-card]").count(), tasks, id);
     assert.equal(await page.getAttribute(`[data-mode="${mode}"]`, "aria-pressed"), "true", id);
+    // The preset shown is pressed, and only it (two presets share a task list).
+    const pressed = await page.$$eval('[data-preset][aria-pressed="true"]', (els) => els.map((e) => e.dataset.preset));
+    assert.deepEqual(pressed, [id]);
   }
   noProblems(page);
   await page.close();
@@ -197,6 +200,7 @@ test("edits are validated like the coordinator validates them", async () => {
   await page.press(name, "Enter");
   assert.equal(await page.locator('[data-task-card="api-v2"]').count(), 1);
   assert.equal(await page.locator(".edit-error").count(), 0);
+  assert.equal(await page.locator('[data-preset][aria-pressed="true"]').count(), 0, "an edited group is no preset");
   await page.click("text=+ Add a task");
   assert.equal(await page.locator("[data-task-card]").count(), 8);
   await page.selectOption('[data-task-card="task-1"] select', "poststart");

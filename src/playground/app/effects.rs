@@ -70,6 +70,7 @@ impl App {
     /// A new scenario; one that says how it runs (a preset about time, an
     /// import, a link made in run mode) opens in run mode.
     pub(super) fn load(&mut self, ctx: &Context<Self>, scenario: Scenario, why: &str) {
+        self.preset = None;
         let spec = scenario.run.clone();
         if spec.is_some() {
             self.mode = Mode::Run;

@@ -32,6 +32,8 @@ pub struct App {
     embed: bool,
     /// The import worker, once the import panel has been used.
     worker: Option<ImportWorker>,
+    /// The preset loaded last, if the group was loaded from one.
+    preset: Option<&'static str>,
     _hash_listener: Option<Closure<dyn FnMut()>>,
 }
 
@@ -40,12 +42,13 @@ impl Component for App {
     type Properties = ();
 
     fn create(ctx: &Context<Self>) -> Self {
-        let (scenario, notice) = match browser::hash().map(|h| Scenario::from_hash(&h)) {
-            None => (default_preset().scenario(), None),
-            Some(Ok(scenario)) => (scenario, None),
+        let (scenario, notice, preset) = match browser::hash().map(|h| Scenario::from_hash(&h)) {
+            None => (default_preset().scenario(), None, Some(default_preset().id)),
+            Some(Ok(scenario)) => (scenario, None, None),
             Some(Err(err)) => (
                 default_preset().scenario(),
                 Some(format!("{err}. Showing the default preset instead.")),
+                Some(default_preset().id),
             ),
         };
         let link = ctx.link().clone();
@@ -58,9 +61,11 @@ impl Component for App {
             ascii: None,
             embed: browser::is_embed(),
             worker: None,
+            preset: None,
             _hash_listener: browser::on_hash_change(move || link.send_message(Msg::HashChanged)),
         };
         app.load(ctx, scenario, "page loaded");
+        app.preset = preset;
         app
     }
 
@@ -117,6 +122,10 @@ impl Component for App {
             notice: self.notice.as_deref(),
             ascii: self.ascii.as_deref(),
             share: browser::share_url(&self.share_hash()),
+            // Selected while the group is still the preset's (an edit deselects it).
+            preset: self.preset.filter(|id| {
+                Preset::find(id).is_some_and(|p| p.scenario().tasks == self.board.scenario().tasks)
+            }),
         };
         if self.embed {
             views::embed(&page, ctx.link())
@@ -156,6 +165,7 @@ impl App {
         };
         let why = format!("preset “{}”", preset.title);
         self.load(ctx, preset.scenario(), &why);
+        self.preset = Some(preset.id);
     }
 
     fn run_update(&mut self, ctx: &Context<Self>, msg: RunMsg) {

@@ -178,6 +178,11 @@ impl Switchboard {
     }
 
     pub fn delete(&mut self, i: usize) -> Vec<Arm> {
+        // Nomad refuses a group with no task (the importer does too).
+        if self.scenario.tasks.len() == 1 {
+            self.edit_error = Some((i, "a task group needs at least one task".into()));
+            return Vec::new();
+        }
         self.edit(i, "task deleted", |s| {
             if i < s.tasks.len() {
                 s.tasks.remove(i);
@@ -313,6 +318,26 @@ mod tests {
         assert_eq!(tasks, [0, 1]);
         assert!(arms.iter().all(|a| a.generation == board.generation()));
         assert!((0..2).all(|i| board.is_waiting(i)));
+    }
+
+    #[test]
+    fn the_last_task_is_not_deleted_nor_a_65th_added() {
+        let (mut board, _) = board("main-only");
+        let generation = board.generation();
+        assert!(board.delete(0).is_empty());
+        assert_eq!(board.generation(), generation, "no new coordinator");
+        assert_eq!(board.scenario().tasks.len(), 1);
+        assert_eq!(
+            board.edit_error(),
+            Some(&(0, "a task group needs at least one task".to_owned()))
+        );
+        for _ in 1..crate::limits::MAX_PLAYGROUND_TASKS {
+            board.add();
+        }
+        assert_eq!(board.scenario().tasks.len(), 64);
+        assert!(board.add().is_empty());
+        assert_eq!(board.scenario().tasks.len(), 64);
+        assert!(board.edit_error().unwrap().1.contains("at most 64 tasks"));
     }
 
     #[test]

@@ -42,6 +42,8 @@ pub struct Page<'a> {
     pub ascii: Option<&'a str>,
     /// The share link: the scenario, and in run mode how it runs.
     pub share: String,
+    /// The preset the group was loaded from, while it still is that preset's.
+    pub preset: Option<&'static str>,
 }
 
 impl Page<'_> {
@@ -139,6 +141,7 @@ pub fn full(page: &Page, link: &Scope<App>) -> Html {
             phase,
             run_mode: page.mode == Mode::Run,
             share: page.share.clone(),
+            preset: page.preset,
             on_preset: link.callback(|id| Msg::Board(BoardMsg::Preset(id))),
             on_restart: board(|| BoardMsg::Restart),
             on_restore: board(|| BoardMsg::Restore),

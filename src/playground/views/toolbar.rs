@@ -11,6 +11,8 @@ pub struct ToolbarProps {
     /// Run mode: the switchboard's own controls are hidden (run mode has its own).
     pub run_mode: bool,
     pub share: String,
+    /// The preset shown (pressed), if the group is still one.
+    pub preset: Option<&'static str>,
     pub on_preset: Callback<&'static str>,
     pub on_restart: Callback<()>,
     pub on_restore: Callback<()>,
@@ -46,6 +48,7 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
                     let id = preset.id;
                     html! {
                         <button type="button" data-preset={id} title={preset.about}
+                            aria-pressed={(props.preset == Some(id)).to_string()}
                             onclick={move |_| cb.emit(id)}>{ preset.title }</button>
                     }
                 }) }
