@@ -360,3 +360,23 @@ test("run mode restarts or kills one task: killing the leader kills the group", 
   assert.deepEqual(page.problems, []);
   await page.close();
 });
+
+test("from the keyboard, “To the end” keeps the focus when the run is over", async () => {
+  const page = await open();
+  await page.click('[data-mode="run"]');
+  await page.focus('[data-run="end"]');
+  await page.keyboard.press("Enter");
+  await page.waitForSelector('[data-clock][data-finished="true"]');
+  const focused = await page.evaluate(() => document.activeElement?.dataset.run);
+  assert.equal(focused, "end", "focus stays on the button instead of dropping to the page");
+  assert.equal(await page.getAttribute('[data-run="end"]', "aria-disabled"), "true");
+  assert.equal(await page.getAttribute('[data-run="step"]', "aria-disabled"), "true");
+  // Pressing it again does nothing, and Tab goes on to the next control.
+  const clock = await page.textContent("[data-clock]");
+  await page.keyboard.press("Enter");
+  assert.equal(await page.textContent("[data-clock]"), clock);
+  await page.keyboard.press("Tab");
+  assert.equal(await page.evaluate(() => document.activeElement?.dataset.run), "reset");
+  assert.deepEqual(page.problems, []);
+  await page.close();
+});

@@ -72,11 +72,14 @@ pub fn RunPanel(props: &RunProps) -> Html {
                 if props.playing {
                     <button type="button" data-run="pause" onclick={click(&props.on_pause)}>{ "Pause" }</button>
                 } else {
-                    <button type="button" data-run="play" disabled={props.finished} onclick={click(&props.on_play)}>{ "Play" }</button>
+                    <button type="button" data-run="play" aria-disabled={props.finished.to_string()} onclick={click(&props.on_play)}>{ "Play" }</button>
                 }
-                <button type="button" data-run="step" disabled={props.finished} onclick={click(&props.on_step)}
+                // aria-disabled, not disabled, once the run is over: a disabled
+                // button drops the keyboard's focus to the page. (Each does
+                // nothing on a finished run.)
+                <button type="button" data-run="step" aria-disabled={props.finished.to_string()} onclick={click(&props.on_step)}
                     title="Advance to the next event">{ "Step" }</button>
-                <button type="button" data-run="end" disabled={props.finished} onclick={click(&props.on_end)}
+                <button type="button" data-run="end" aria-disabled={props.finished.to_string()} onclick={click(&props.on_end)}
                     title="Run to the end at once">{ "To the end" }</button>
                 <button type="button" data-run="reset" onclick={click(&props.on_reset)}>{ "Reset" }</button>
                 <label>{ "Speed " }
