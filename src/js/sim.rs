@@ -6,10 +6,10 @@ use js_sys::RangeError;
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
-use super::{decode_state, js_error, names, specs_from_columns, type_error};
+use super::{decode_state, js_error, specs_from_columns, type_error};
 use crate::tools::sim::restarts::{JobType, RestartMode, RestartPolicy};
 use crate::tools::sim::script::MAX_RUNS;
-use crate::tools::sim::{Behaviour, Exit, Outside, Run, TaskEvent};
+use crate::tools::sim::{Behaviour, Exit, Outside, Run};
 use crate::{Phase, Stage, StageSet, TaskSpec, TaskState};
 
 /// One event of a simulation as JS receives it (serde-wasm-bindgen):
@@ -45,21 +45,6 @@ struct JsTaskEvent {
     message: String,
 }
 
-/// Nomad's task event type names, in the order of their codes.
-#[wasm_bindgen(js_name = taskEventNames)]
-pub fn task_event_names() -> Vec<String> {
-    TASK_EVENTS
-        .iter()
-        .map(|e| e.type_name().to_owned())
-        .collect()
-}
-
-/// Nomad's job types, in the order of their codes.
-#[wasm_bindgen(js_name = jobTypeNames)]
-pub fn job_type_names() -> Vec<String> {
-    names(&JobType::ALL, JobType::as_str)
-}
-
 /// Outside actions, in the order of their codes.
 #[wasm_bindgen(js_name = outsideActionNames)]
 pub fn outside_action_names() -> Vec<String> {
@@ -74,37 +59,6 @@ const OUTSIDE_ACTIONS: [&str; 6] = [
     "restartTask",
     "killTask",
     "clientRestart",
-];
-
-/// One event of each type, in code order (payloads don't matter here).
-const TASK_EVENTS: [TaskEvent; 13] = [
-    TaskEvent::Received,
-    TaskEvent::TaskSetup,
-    TaskEvent::DriverFailure { recoverable: false },
-    TaskEvent::Started,
-    TaskEvent::Terminated {
-        exit_code: 0,
-        signal: 0,
-        oom_killed: false,
-    },
-    TaskEvent::Restarting {
-        delay_ns: 0,
-        reason: String::new(),
-    },
-    TaskEvent::NotRestarting {
-        reason: String::new(),
-    },
-    TaskEvent::RestartSignaled {
-        reason: String::new(),
-    },
-    TaskEvent::Killing {
-        kill_timeout_ms: 0,
-        max_run_duration: false,
-    },
-    TaskEvent::Killed,
-    TaskEvent::SiblingFailed { task: 0 },
-    TaskEvent::LeaderDead,
-    TaskEvent::MainDead,
 ];
 
 /// `simulate`'s input, as sim-api.js hands it over after checking every

@@ -124,7 +124,7 @@ impl Component for App {
             share: browser::share_url(&self.share_hash()),
             // Selected while the group is still the preset's (an edit deselects it).
             preset: self.preset.filter(|id| {
-                Preset::find(id).is_some_and(|p| p.scenario().tasks == self.board.scenario().tasks)
+                Preset::find(id).is_some_and(|p| p.is_group(&self.board.scenario().tasks))
             }),
         };
         if self.embed {

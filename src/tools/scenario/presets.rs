@@ -1,7 +1,7 @@
 //! The ready-made scenarios the playground offers, the default first.
 
 use super::{RunSpec, Scenario};
-use crate::model::Stage;
+use crate::model::{Stage, TaskSpec};
 use crate::tools::sim::restarts::JobType;
 use crate::tools::sim::{Behaviour, Run};
 
@@ -38,6 +38,17 @@ impl Preset {
             max_run_duration_ms: None,
         });
         scenario
+    }
+
+    /// Whether `tasks` is this preset's task group, name for name and stage
+    /// for stage (compared in place: the playground asks on every render).
+    pub fn is_group(&self, tasks: &[TaskSpec]) -> bool {
+        self.tasks.len() == tasks.len()
+            && self
+                .tasks
+                .iter()
+                .zip(tasks)
+                .all(|(&(name, stage), task)| task.name == name && task.stage() == stage)
     }
 
     /// Each task's behaviour in run mode: its script if the preset gives one,
@@ -196,5 +207,21 @@ mod tests {
         for preset in PRESETS {
             assert_eq!(preset.behaviours().len(), preset.tasks.len());
         }
+    }
+
+    #[test]
+    fn a_group_is_its_preset_until_edited() {
+        let preset = Preset::find("init").unwrap();
+        let mut tasks = preset.scenario().tasks;
+        assert!(preset.is_group(&tasks));
+        assert!(
+            Preset::find("flaky-init").unwrap().is_group(&tasks),
+            "same task list"
+        );
+        assert!(!Preset::find("main-only").unwrap().is_group(&tasks));
+        tasks[0] = TaskSpec::main("migrate");
+        assert!(!preset.is_group(&tasks), "a changed stage");
+        tasks.truncate(1);
+        assert!(!preset.is_group(&tasks));
     }
 }
