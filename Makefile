@@ -108,7 +108,7 @@ mutants:
 	@for part in core restarts; do printf '%-9s' "$$part:"; \
 	  for kind in caught missed timeout unviable; do \
 	    printf ' %s %s' "$$(wc -l < target/mutants-$$part/mutants.out/$$kind.txt)" "$$kind"; done; echo; done
-	@echo "missed (each killed by a test since, or equivalent: see mutants-equivalent.md):"
+	@echo "missed (each killed by a test since, or equivalent: see tests/MUTANTS.md):"
 	@cat target/mutants-core/mutants.out/missed.txt target/mutants-restarts/mutants.out/missed.txt
 
 ## fuzz: AFL++ (cargo-afl) on every parser and decoder, FUZZ_SECONDS each (not part of make test)

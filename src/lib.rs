@@ -38,12 +38,13 @@
 //! Built on it, each behind a cargo feature: [`tools`] (`trace`, `ascii`,
 //! `sim`, `scenario`, `import`); the wasm-bindgen layer under the npm package
 //! (`js`, feature `js`); the Yew playground (`playground`, feature `playground`)
-//! and its import worker (`import_worker`, feature `import-worker`).
+//! and its import worker (`import_worker`, feature `import-worker`; the page
+//! shares its message helpers).
 
 mod coordinator;
 mod error;
 mod gate;
-#[cfg(feature = "import-worker")]
+#[cfg(any(feature = "import-worker", feature = "playground"))]
 pub mod import_worker;
 #[cfg(feature = "js")]
 pub mod js;

@@ -9,6 +9,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{MessageEvent, Worker, WorkerOptions, WorkerType};
 
+use crate::import_worker::{strings, to_js};
 use crate::tools::import::{ImportReply, ImportRequest};
 
 /// Trunk names a worker's loader after its binary; it sits beside the page.
@@ -31,14 +32,14 @@ impl ImportWorker {
         let waiting: Rc<RefCell<Option<Vec<JsValue>>>> = Rc::new(RefCell::new(Some(Vec::new())));
         let (queue, target) = (Rc::clone(&waiting), worker.clone());
         let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
-            match serde_wasm_bindgen::from_value(event.data()) {
+            match ImportReply::from_wire(strings(&event.data())) {
                 Ok(ImportReply::Ready) => {
                     for request in queue.borrow_mut().take().unwrap_or_default() {
                         let _ = target.post_message(&request);
                     }
                 }
                 Ok(reply) => on_reply(Ok(reply)),
-                Err(e) => on_reply(Err(format!("the import worker answered oddly: {e}"))),
+                Err(e) => on_reply(Err(e.to_string())),
             }
         });
         worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
@@ -51,7 +52,7 @@ impl ImportWorker {
 
     /// Sends `request` now, or as soon as the worker is listening.
     pub fn post(&self, request: &ImportRequest) -> Result<(), String> {
-        let value = serde_wasm_bindgen::to_value(request).map_err(|e| e.to_string())?;
+        let value = to_js(&request.to_wire());
         if let Some(queue) = self.waiting.borrow_mut().as_mut() {
             queue.push(value);
             return Ok(());

@@ -4,11 +4,9 @@
 
 use std::rc::Rc;
 
-use crate::limits::MAX_PLAYGROUND_TASKS;
-use crate::tools::import::{check_size, ImportReply, ImportRequest, ImportedJob};
-use crate::tools::scenario::{RunSpec, Scenario};
-use crate::tools::sim::Behaviour;
-use crate::{validate_tasks, TaskState};
+use crate::tools::import::{check_size, GroupChoice, ImportReply, ImportRequest};
+use crate::tools::scenario::Scenario;
+use crate::TaskState;
 
 /// A task group ready to load: its scenario (every task pending, and how
 /// run mode runs it), and the log line that says where it came from.
@@ -33,8 +31,8 @@ pub struct ImportState {
     pub error: Option<String>,
     /// What the last import skipped.
     pub notes: Rc<Vec<String>>,
-    /// A job with several groups, while the user chooses one.
-    pub pending_job: Option<ImportedJob>,
+    /// A job's groups, while the user chooses one.
+    pub pending_job: Option<Vec<GroupChoice>>,
     /// Requests sent to the worker and not answered yet.
     pub in_flight: u32,
     /// Replies handled so far (shown on the page, so tests can wait for one).
@@ -75,25 +73,20 @@ impl ImportState {
         }
         self.in_flight = self.in_flight.saturating_sub(1);
         self.answered += 1;
+        self.pending_job = None;
         match reply {
-            Err(why) => self.fail(why),
-            Ok(ImportReply::Jobspec(Err(why))) => {
-                self.pending_job = None;
-                self.fail(why)
-            }
-            Ok(ImportReply::Allocation(Err(why))) => self.fail(why),
-            Ok(ImportReply::Jobspec(Ok(job))) => {
+            Err(why) | Ok(ImportReply::Failed(why)) => self.fail(why),
+            Ok(ImportReply::Job { notes, groups }) => {
                 self.error = None;
-                self.pending_job = None;
-                self.notes = Rc::new(job.notes.clone());
-                if job.groups.len() == 1 {
-                    return self.group(&job, 0).map(ImportOutcome::Load);
+                self.notes = Rc::new(notes);
+                if let [group] = groups.as_slice() {
+                    return self.load(group).map(ImportOutcome::Load);
                 }
-                self.pending_job = Some(job);
+                self.pending_job = Some(groups);
             }
-            Ok(ImportReply::Allocation(Ok(alloc))) => {
+            Ok(ImportReply::Allocation(states)) => {
                 self.error = None;
-                return Some(ImportOutcome::Allocation(alloc.states));
+                return Some(ImportOutcome::Allocation(states));
             }
             Ok(ImportReply::Ready) => {}
         }
@@ -102,8 +95,8 @@ impl ImportState {
 
     /// The chosen group of the job read last.
     pub fn pick_group(&mut self, i: usize) -> Option<Imported> {
-        let job = self.pending_job.take()?;
-        self.group(&job, i)
+        let groups = self.pending_job.take()?;
+        self.load(groups.get(i)?)
     }
 
     /// Shows `why`, adding that nothing was changed.
@@ -111,61 +104,24 @@ impl ImportState {
         self.error = Some(format!("{why}. Nothing was changed."));
     }
 
-    fn group(&mut self, job: &ImportedJob, i: usize) -> Option<Imported> {
-        let group = job.groups.get(i)?;
-        if group.tasks.len() > MAX_PLAYGROUND_TASKS {
-            self.fail(format!(
-                "group `{}` has {} tasks; the playground shows at most {MAX_PLAYGROUND_TASKS} (limits::MAX_PLAYGROUND_TASKS)",
-                group.name,
-                group.tasks.len()
-            ));
-            return None;
+    fn load(&mut self, group: &GroupChoice) -> Option<Imported> {
+        match group.scenario() {
+            Ok(scenario) => Some(Imported {
+                scenario,
+                why: group.why.clone(),
+            }),
+            Err(why) => {
+                self.fail(why);
+                None
+            }
         }
-        let tasks: Vec<_> = group.tasks.iter().map(|t| t.spec.clone()).collect();
-        if let Err(err) = validate_tasks(&tasks) {
-            self.fail(format!("group `{}`: {err}", group.name));
-            return None;
-        }
-        let states = vec![TaskState::pending(); tasks.len()];
-        let policy = group.restart_policy(job.job_type);
-        let behaviours = group
-            .tasks
-            .iter()
-            .map(|t| {
-                let mut b = Behaviour::typical(t.spec.stage());
-                b.leader = t.leader;
-                b.restart = t.restart_policy(policy);
-                if let Some(ns) = t.kill_timeout {
-                    b.kill_timeout_ms = ns / 1_000_000;
-                }
-                b
-            })
-            .collect();
-        let run = RunSpec {
-            job_type: job.job_type,
-            seed: None,
-            restart: Some(policy),
-            behaviours,
-            max_run_duration_ms: group.max_run_duration.map(|ns| ns / 1_000_000),
-        };
-        Some(Imported {
-            scenario: Scenario {
-                tasks,
-                states,
-                run: Some(run),
-            },
-            why: format!(
-                "imported job `{}` ({}), group `{}`",
-                job.name, job.job_type, group.name
-            ),
-        })
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tools::import::{ImportedAllocation, ImportedGroup, ImportedTask};
+    use crate::tools::import::{ImportedGroup, ImportedJob, ImportedTask};
     use crate::tools::sim::restarts::JobType;
     use crate::TaskSpec;
 
@@ -184,12 +140,14 @@ mod tests {
             restart: None,
             max_run_duration: None,
         };
-        ImportReply::Jobspec(Ok(ImportedJob {
+        let reply = ImportReply::job(&ImportedJob {
             name: "j".into(),
             job_type: JobType::Batch,
             groups: groups.iter().map(group).collect(),
             notes: vec!["a note".into()],
-        }))
+        });
+        // As the page hears it.
+        ImportReply::from_wire(reply.to_wire()).unwrap()
     }
 
     #[test]
@@ -231,9 +189,7 @@ mod tests {
     fn errors_change_nothing_but_say_so() {
         let mut state = ImportState::default();
         state.on_reply(Ok(job(&[("a", &["x"]), ("b", &["y"])])));
-        let failed = state.on_reply(Ok(ImportReply::Jobspec(Err(
-            "HCL syntax error at line 1".into()
-        ))));
+        let failed = state.on_reply(Ok(ImportReply::Failed("HCL syntax error at line 1".into())));
         assert!(failed.is_none() && state.pending_job.is_none());
         assert_eq!(
             state.error.as_deref(),
@@ -260,10 +216,7 @@ mod tests {
         let mut state = ImportState::default();
         state.allocation_request();
         let states = vec![("web".to_owned(), TaskState::running())];
-        let reply = ImportReply::Allocation(Ok(ImportedAllocation {
-            group: None,
-            states: states.clone(),
-        }));
+        let reply = ImportReply::Allocation(states.clone());
         let Some(ImportOutcome::Allocation(got)) = state.on_reply(Ok(reply)) else {
             panic!("should hand over the states")
         };

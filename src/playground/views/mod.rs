@@ -317,11 +317,10 @@ fn task_events(
 }
 
 fn import_panel(import: &ImportState, link: &Scope<App>) -> Html {
-    let groups = import.pending_job.as_ref().map(|job| {
-        let labels = job
-            .groups
+    let groups = import.pending_job.as_ref().map(|groups| {
+        let labels = groups
             .iter()
-            .map(|g| format!("{} ({} tasks)", g.name, g.tasks.len()));
+            .map(|g| format!("{} ({} tasks)", g.name, g.tasks));
         Rc::new(labels.collect::<Vec<_>>())
     });
     html! {

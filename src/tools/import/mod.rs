@@ -7,7 +7,8 @@
 //! The parsers ([`jobspec`], [`allocation`]; feature `import`) are heavy, so
 //! the playground runs them in a Web Worker of their own and only the types
 //! below (feature `import-types`) cross into the page: [`ImportRequest`] and
-//! [`ImportReply`] are the messages between the two, the one wire format.
+//! [`ImportReply`] are the messages between the two ([`wire`] holds their
+//! one wire format).
 
 use serde::{Deserialize, Serialize};
 
@@ -18,8 +19,10 @@ use crate::tools::sim::restarts::{JobType, Nanos, RestartMode, RestartPolicy};
 
 #[cfg(feature = "import")]
 mod parse;
+mod wire;
 #[cfg(feature = "import")]
 pub use parse::{allocation, jobspec};
+pub use wire::{GroupChoice, ImportReply, ImportRequest};
 
 /// Refuses `text` over [`MAX_IMPORT_BYTES`] before any parsing: the parsers
 /// check it, and the playground checks it before handing text to its worker.
@@ -111,38 +114,17 @@ pub struct ImportedAllocation {
     pub states: Vec<(String, TaskState)>,
 }
 
-/// What the page asks the import worker.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", content = "text", rename_all = "lowercase")]
-pub enum ImportRequest {
-    /// Parse a jobspec (HCL or JSON).
-    Jobspec(String),
-    /// Parse an allocation's JSON.
-    Allocation(String),
-}
-
-/// The import worker's answer: the parsed input, or the error's message.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum ImportReply {
-    /// The worker is listening (sent once; requests posted before it would be lost).
-    Ready,
-    Jobspec(Result<ImportedJob, String>),
-    Allocation(Result<ImportedAllocation, String>),
-}
-
 #[cfg(feature = "import")]
 impl ImportRequest {
     /// Runs the parser the request names.
     pub fn run(&self) -> ImportReply {
-        match self {
-            ImportRequest::Jobspec(text) => {
-                ImportReply::Jobspec(jobspec(text).map_err(|e| e.to_string()))
-            }
+        let reply = match self {
+            ImportRequest::Jobspec(text) => jobspec(text).map(|job| ImportReply::job(&job)),
             ImportRequest::Allocation(text) => {
-                ImportReply::Allocation(allocation(text).map_err(|e| e.to_string()))
+                allocation(text).map(|a| ImportReply::Allocation(a.states))
             }
-        }
+        };
+        reply.unwrap_or_else(|e| ImportReply::Failed(e.to_string()))
     }
 }
 
@@ -151,23 +133,25 @@ mod tests {
     use super::*;
 
     #[test]
-    fn requests_run_their_parser_and_replies_survive_the_wire() {
+    fn requests_run_their_parser() {
         let job =
             ImportRequest::Jobspec("job \"j\" {\n group \"g\" {\n task \"t\" {}\n }\n}".into());
-        let reply = job.run();
-        let ImportReply::Jobspec(Ok(parsed)) = &reply else {
-            panic!("{reply:?}")
+        let ImportReply::Job { groups, .. } = job.run() else {
+            panic!("{:?}", job.run())
         };
-        assert_eq!(parsed.groups[0].tasks[0].spec, TaskSpec::main("t"));
+        assert_eq!(groups[0].scenario().unwrap().tasks, [TaskSpec::main("t")]);
         let bad = ImportRequest::Allocation("{".into()).run();
-        assert!(matches!(&bad, ImportReply::Allocation(Err(e)) if e.contains("JSON syntax error")));
-        // Both messages cross between page and worker through serde.
-        for message in [reply, bad, ImportReply::Ready] {
-            let json = serde_json::to_string(&message).unwrap();
-            assert_eq!(serde_json::from_str::<ImportReply>(&json).unwrap(), message);
-        }
-        let json = serde_json::to_string(&job).unwrap();
-        assert!(json.starts_with(r#"{"kind":"jobspec","text":"#), "{json}");
-        assert_eq!(serde_json::from_str::<ImportRequest>(&json).unwrap(), job);
+        assert!(
+            matches!(&bad, ImportReply::Failed(e) if e.contains("JSON syntax error")),
+            "{bad:?}"
+        );
+        let alloc = ImportRequest::Allocation(
+            r#"{"TaskGroup":"g","TaskStates":{"t":{"State":"running","Failed":false}}}"#.into(),
+        )
+        .run();
+        assert_eq!(
+            alloc,
+            ImportReply::Allocation(vec![("t".into(), TaskState::running())])
+        );
     }
 }

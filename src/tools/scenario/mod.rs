@@ -8,7 +8,9 @@
 pub mod link;
 pub mod presets;
 
-pub use link::{parse_policy_text, parse_runs, policy_text, runs_text, state_token};
+pub use link::{
+    parse_policy_text, parse_runs, parse_state_token, policy_text, runs_text, state_token,
+};
 pub use presets::{default_preset, Preset, PresetRun, PRESETS};
 
 use crate::model::{Stage, Status, TaskSpec, TaskState};
