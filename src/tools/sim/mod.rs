@@ -27,6 +27,7 @@
 //! Every run is bounded: the horizon is capped at [`MAX_HORIZON_MS`] and a
 //! run stops after [`MAX_EVENTS`] events, however its tasks are scripted.
 
+pub mod alloc;
 pub mod events;
 pub mod restarts;
 pub mod script;
@@ -36,6 +37,7 @@ use std::collections::{BinaryHeap, VecDeque};
 
 use serde::{Deserialize, Serialize};
 
+use alloc::Group;
 pub use events::{SimEvent, SimEventKind, TaskEvent, EVENTS_KEPT};
 use restarts::{
     ExitResult, JobType, Nanos, RestartEvent, RestartPolicy, RestartState, RestartTracker,
@@ -44,7 +46,7 @@ pub use script::{Behaviour, Exit, Run};
 
 use crate::error::Error;
 use crate::gate::Wait;
-use crate::model::{Hook, Status, TaskSpec, TaskState};
+use crate::model::{Status, TaskSpec, TaskState};
 use crate::{Coordinator, Transition};
 
 pub use crate::limits::{MAX_EVENTS, MAX_HORIZON_MS};
@@ -182,6 +184,8 @@ pub struct Simulation {
     coordinator: Coordinator,
     specs: Vec<TaskSpec>,
     behaviours: Vec<Behaviour>,
+    /// Per task: its behaviour's `leader` flag, as [`alloc::Group`] reads it.
+    leaders: Vec<bool>,
     settings: Settings,
     rng: fastrand::Rng,
     now_ms: u64,
@@ -266,6 +270,7 @@ impl Simulation {
             rng: fastrand::Rng::with_seed(settings.seed),
             coordinator,
             specs: tasks,
+            leaders: behaviours.iter().map(|b| b.leader).collect(),
             behaviours,
             settings,
             now_ms: 0,
@@ -741,67 +746,50 @@ impl Simulation {
         });
     }
 
+    /// The group as the alloc runner's rules read it.
+    fn group(&self) -> Group<'_> {
+        Group {
+            specs: &self.specs,
+            leaders: &self.leaders,
+        }
+    }
+
     fn is_poststop(&self, task: usize) -> bool {
-        self.specs[task]
-            .lifecycle
-            .is_some_and(|l| l.hook == Hook::Poststop)
+        self.group().is_poststop(task)
     }
 
-    /// Nomad's `IsSidecarTask` reads the flag as written, whatever the hook.
-    fn is_sidecar(&self, task: usize) -> bool {
-        self.specs[task].lifecycle.is_some_and(|l| l.sidecar)
-    }
-
-    /// `handleTaskStateUpdates`: after any state change, unless a kill is in
-    /// progress (the alloc runner is busy in `killTasks` then).
+    /// `handleTaskStateUpdates` ([`alloc::Group::verdict`]): after any state
+    /// change, unless a kill is in progress (the alloc runner is busy in
+    /// `killTasks` then).
     fn alloc_runner(&mut self) {
         if self.kill.is_some() {
             return;
         }
-        let n = self.specs.len();
-        let mut kill_event = None;
-        let mut live = Vec::new();
-        for task in (0..n).filter(|&t| !self.is_poststop(t)) {
-            let state = self.states[task];
-            if state.state != Status::Dead {
-                live.push(task);
-            } else if state.failed {
-                // The first failed task names the cause, unless a leader died.
-                kill_event.get_or_insert(TaskEvent::SiblingFailed { task });
-            } else if self.behaviours[task].leader {
-                kill_event = Some(TaskEvent::LeaderDead);
-            }
-        }
-        if live.is_empty() {
+        let verdict = self.group().verdict(&self.states);
+        if verdict.run_complete() {
             // No live runner left: the alloc runner ends every task's run
             // loop, so nothing can be restarted any more.
-            for task in 0..n {
+            for task in 0..self.specs.len() {
                 if !self.is_poststop(task) {
                     self.tasks[task].run_complete = true;
                 }
             }
-        } else {
-            let has_sidecars = (0..n).any(|t| self.is_sidecar(t));
-            let only_sidecars = live.iter().all(|&t| self.is_sidecar(t));
-            if kill_event.is_none() && has_sidecars && only_sidecars {
-                kill_event = Some(TaskEvent::MainDead);
+        } else if let Some(event) = verdict.kill {
+            for &task in &verdict.live {
+                self.emit(task, event.clone());
             }
-            if let Some(event) = kill_event {
-                for &task in &live {
-                    self.emit(task, event.clone());
-                }
-                self.kill = Some(Kill {
-                    round: 0,
-                    dying: Vec::new(),
-                });
-                return self.next_kill_round();
-            }
+            self.kill = Some(Kill {
+                round: 0,
+                dying: Vec::new(),
+            });
+            return self.next_kill_round();
         }
         self.report();
     }
 
-    /// Starts the next round of `killTasks` whose tasks need time to die;
-    /// once the last round is over, reports to the coordinator.
+    /// Starts the next round of `killTasks` ([`alloc::Group::kill_round`])
+    /// whose tasks need time to die; once the last round is over, reports
+    /// to the coordinator.
     fn next_kill_round(&mut self) {
         while let Some(Kill { round, .. }) = self.kill {
             if round == 4 {
@@ -809,17 +797,7 @@ impl Simulation {
                 // The alloc runner looks again, then the coordinator hears the states.
                 return self.alloc_runner();
             }
-            // Round 0 kills the poststop tasks, only when max_run_duration
-            // ran out; then the leader, the other tasks, the sidecars.
-            let members: Vec<usize> = (0..self.specs.len())
-                .filter(|&t| match round {
-                    0 => self.max_run_exceeded && self.is_poststop(t),
-                    _ if self.is_poststop(t) => false,
-                    1 => self.behaviours[t].leader,
-                    2 => !self.behaviours[t].leader && !self.is_sidecar(t),
-                    _ => !self.behaviours[t].leader && self.is_sidecar(t),
-                })
-                .collect();
+            let members = self.group().kill_round(round, self.max_run_exceeded);
             let dying: Vec<usize> = members.into_iter().filter(|&t| self.interrupt(t)).collect();
             let Some(kill) = self.kill.as_mut() else {
                 return; // (the loop runs only while a kill is in progress)

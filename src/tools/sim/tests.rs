@@ -4,7 +4,7 @@
 
 use super::restarts::{reason, RestartMode};
 use super::*;
-use crate::Phase;
+use crate::{Phase, Stage};
 
 const SEC: u64 = 1_000;
 
@@ -842,4 +842,108 @@ fn nomad_task_runner_restart_signal_task_not_running() {
         types(&sim, "web"),
         ["Received", "Task Setup", "Started", "Terminated"]
     );
+}
+
+/// Runs `sim` to the end; returns the tasks' states when the alloc runner
+/// first decided to kill (replayed from the task events up to the first
+/// kill cause), and the states at the end.
+fn around_first_kill(mut sim: Simulation) -> (Vec<TaskState>, Vec<TaskState>) {
+    sim.run();
+    let mut before = vec![TaskState::pending(); sim.tasks().len()];
+    for e in sim.events() {
+        if let SimEventKind::Task { task, event, state } = &e.kind {
+            let cause = matches!(
+                event,
+                Some(TaskEvent::SiblingFailed { .. } | TaskEvent::LeaderDead | TaskEvent::MainDead)
+            );
+            if cause {
+                return (before, sim.states().to_vec());
+            }
+            before[*task] = *state;
+        }
+    }
+    panic!("no kill happened")
+}
+
+#[test]
+fn the_switchboards_apply_reaches_the_states_the_simulator_does() {
+    // The same positions the playground's "apply" is tested from: a failed
+    // prestart task, a dead leader, dead main tasks with a sidecar left.
+    let poststop = || {
+        (
+            TaskSpec::in_stage("cleanup", Stage::Poststop),
+            b(0, Some(SEC), false),
+        )
+    };
+    let cases: [(JobType, Vec<(TaskSpec, Behaviour)>); 3] = [
+        (
+            JobType::Batch,
+            vec![
+                (
+                    TaskSpec::in_stage("init", Stage::PrestartEphemeral),
+                    b(0, Some(SEC), true),
+                ),
+                (
+                    TaskSpec::in_stage("proxy", Stage::PrestartSidecar),
+                    b(0, None, false),
+                ),
+                (TaskSpec::main("web"), b(0, Some(10 * SEC), false)),
+                poststop(),
+            ],
+        ),
+        (
+            JobType::Batch,
+            vec![
+                (TaskSpec::main("task1"), b(0, Some(10 * SEC), false)),
+                (TaskSpec::main("task2"), leader(b(0, Some(SEC), false))),
+                (
+                    TaskSpec::in_stage("ship", Stage::PoststartSidecar),
+                    b(0, None, false),
+                ),
+                poststop(),
+            ],
+        ),
+        (
+            JobType::Batch,
+            vec![
+                (
+                    TaskSpec::in_stage("proxy", Stage::PrestartSidecar),
+                    b(0, None, false),
+                ),
+                (TaskSpec::main("web"), b(0, Some(SEC), false)),
+                poststop(),
+            ],
+        ),
+    ];
+    for (job, tasks) in cases {
+        let mut settings = settings(job);
+        settings.restart = Some(restarts::RestartPolicy {
+            attempts: 0,
+            mode: RestartMode::Fail,
+            ..job.default_restart_policy()
+        });
+        let specs: Vec<TaskSpec> = tasks.iter().map(|(t, _)| t.clone()).collect();
+        let leaders: Vec<bool> = tasks.iter().map(|(_, b)| b.leader).collect();
+        let sim = Simulation::new(
+            specs.clone(),
+            tasks.iter().map(|(_, b)| b.clone()).collect(),
+            settings,
+        )
+        .unwrap();
+        let (before, after) = around_first_kill(sim);
+        let group = alloc::Group {
+            specs: &specs,
+            leaders: &leaders,
+        };
+        let verdict = group.verdict(&before);
+        assert!(verdict.kill.is_some(), "{before:?}");
+        let applied = group.after_kill(&verdict, &before);
+        for t in (0..specs.len()).filter(|&t| !group.is_poststop(t)) {
+            assert_eq!(
+                applied[t], after[t],
+                "{}: {before:?} → {after:?}",
+                specs[t].name
+            );
+        }
+    }
 }
