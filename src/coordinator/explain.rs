@@ -170,7 +170,7 @@ impl Coordinator {
 }
 
 /// "a", "a and b", "a, b and c".
-fn join_words(mut words: Vec<String>, conjunction: &str) -> String {
+pub(crate) fn join_words(mut words: Vec<String>, conjunction: &str) -> String {
     match words.len() {
         0 => String::new(),
         1 => words.remove(0),

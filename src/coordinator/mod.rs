@@ -7,6 +7,8 @@
 
 pub(crate) mod event;
 mod explain;
+#[cfg(feature = "playground")]
+pub(crate) use explain::join_words;
 pub use explain::{RequirementCheck, RuleCheck, TaskCheck};
 mod names;
 mod tally;

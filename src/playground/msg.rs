@@ -27,6 +27,8 @@ pub enum BoardMsg {
     SetSidecar(usize, bool),
     Delete(usize),
     Add,
+    /// Applies reaction `n` of "Nomad's alloc runner would now…".
+    Apply(usize),
 }
 
 /// What run mode's controls ask for.

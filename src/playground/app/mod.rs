@@ -118,6 +118,7 @@ impl Component for App {
                 .filter(|_| self.mode == Mode::Run)
                 .map(|_| &self.run),
             import: &self.import,
+            leaders: self.run.leaders(),
             mode: self.mode,
             notice: self.notice.as_deref(),
             ascii: self.ascii.as_deref(),
@@ -154,6 +155,13 @@ impl App {
             }
             BoardMsg::Delete(i) => return self.reload(ctx, None, |b| Ok(b.delete(i))),
             BoardMsg::Add => return self.reload(ctx, None, |b| Ok(b.add())),
+            BoardMsg::Apply(n) => {
+                let reaction = board.reactions(&self.run.leaders()).into_iter().nth(n);
+                match reaction.and_then(|r| r.apply) {
+                    Some((states, what)) => board.apply(states, &what),
+                    None => Ok(Vec::new()),
+                }
+            }
         };
         self.settle(ctx, result);
     }

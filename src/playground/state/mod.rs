@@ -14,12 +14,40 @@ pub use switchboard::{Arm, Switchboard};
 
 use crate::Transition;
 
-/// One line of the event log.
+/// Who made a report to the coordinator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Who {
+    /// The page itself: a new coordinator's first report.
+    Page,
+    /// The user, playing the alloc runner.
+    You,
+    /// The user, applying what Nomad's alloc runner would do.
+    Apply,
+    /// Run mode's simulated alloc runner.
+    Simulator,
+}
+
+impl Who {
+    pub const fn label(self) -> &'static str {
+        match self {
+            Who::Page => "page",
+            Who::You => "you",
+            Who::Apply => "apply",
+            Who::Simulator => "simulator",
+        }
+    }
+}
+
+/// One line of the event log: a report, or a new coordinator.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LogEntry {
     pub seq: u64,
-    /// What caused it: "web → running", "alloc restart", ...
+    /// Which coordinator heard it (entries are grouped by it).
+    pub scenario: u64,
+    /// What was reported: "web → running", "alloc restart", ...
     pub cause: String,
+    pub who: Who,
+    /// The phase change it caused, if any.
     pub transition: Option<Transition>,
 }
 
@@ -34,11 +62,13 @@ impl EventLog {
     /// Older entries are dropped.
     pub const KEPT: usize = 200;
 
-    pub fn push(&mut self, cause: String, transition: Option<Transition>) {
+    pub fn push(&mut self, scenario: u64, who: Who, cause: String, transition: Option<Transition>) {
         self.next_seq += 1;
         self.entries.push(LogEntry {
             seq: self.next_seq,
+            scenario,
             cause,
+            who,
             transition,
         });
         if self.entries.len() > Self::KEPT {

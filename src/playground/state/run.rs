@@ -5,7 +5,7 @@ use crate::tools::sim::restarts::{JobType, RestartPolicy};
 use crate::tools::sim::{Behaviour, Outside, Settings, SimEventKind, Simulation, TaskEvent};
 use crate::TaskSpec;
 
-use super::LogEntry;
+use super::{LogEntry, Who};
 
 /// Real time between two ticks of a playing simulation.
 pub const TICK_MS: u64 = 100;
@@ -58,6 +58,11 @@ impl RunState {
 
     pub fn behaviours(&self) -> &[Behaviour] {
         &self.behaviours
+    }
+
+    /// Per task: Nomad's `leader` flag.
+    pub fn leaders(&self) -> Vec<bool> {
+        self.behaviours.iter().map(|b| b.leader).collect()
     }
 
     pub fn seed(&self) -> u64 {
@@ -278,7 +283,9 @@ impl RunState {
                     };
                     entries.push(LogEntry {
                         seq: k as u64,
+                        scenario: 0,
                         cause,
+                        who: Who::Simulator,
                         transition: Some(*transition),
                     });
                     causes.clear();

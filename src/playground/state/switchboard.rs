@@ -4,10 +4,23 @@
 
 use std::rc::Rc;
 
-use super::EventLog;
+use super::{EventLog, Who};
 use crate::limits::{MAX_NAME_BYTES, MAX_PLAYGROUND_TASKS};
 use crate::tools::scenario::Scenario;
-use crate::{validate_tasks, Coordinator, Hook, Lifecycle, TaskSpec, TaskState, Transition, Wait};
+use crate::tools::sim::alloc::Group;
+use crate::{
+    validate_tasks, Coordinator, Hook, Lifecycle, Status, TaskSpec, TaskState, Transition, Wait,
+};
+
+/// What Nomad would do next in the current state, for the switchboard's
+/// "Nomad's alloc runner would now…" panel: a sentence, and the states
+/// "apply" reports (none for a reaction that only waits).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reaction {
+    pub text: String,
+    /// The states "apply" reports, and the log's words for it.
+    pub apply: Option<(Vec<TaskState>, String)>,
+}
 
 /// A task runner's wait, for the component to await: when it resolves, the
 /// component reports [`Switchboard::admitted`] with the same generation and task.
@@ -27,6 +40,9 @@ pub struct Switchboard {
     log: EventLog,
     /// An edit the coordinator refused: the task and why.
     edit_error: Option<(usize, String)>,
+    /// The last report, if Nomad's task runner could not have made it: the
+    /// task and why (the report still stands, for what-if exploration).
+    flag: Option<(usize, String)>,
 }
 
 impl Default for Switchboard {
@@ -42,6 +58,7 @@ impl Default for Switchboard {
             admitted: Vec::new(),
             log: EventLog::default(),
             edit_error: None,
+            flag: None,
         }
     }
 }
@@ -68,6 +85,11 @@ impl Switchboard {
         self.edit_error.as_ref()
     }
 
+    /// The last report, when Nomad's task runner could not have made it.
+    pub fn flag(&self) -> Option<&(usize, String)> {
+        self.flag.as_ref()
+    }
+
     /// Whether task `i`'s runner is still waiting on its start condition.
     pub fn is_waiting(&self, i: usize) -> bool {
         !self.admitted.get(i).copied().unwrap_or(false)
@@ -86,14 +108,20 @@ impl Switchboard {
         self.generation += 1;
         self.scenario = scenario;
         self.edit_error = None;
+        self.flag = None;
         self.admitted = vec![false; self.scenario.tasks.len()];
-        self.log
-            .push(format!("{why}: new coordinator in init"), None);
+        self.log.push(
+            self.generation,
+            Who::Page,
+            format!("{why}: new coordinator in init"),
+            None,
+        );
         let mut arms: Vec<Arm> = (0..self.scenario.tasks.len())
             .filter_map(|i| self.arm(i))
             .collect();
         let restore = !self.scenario.all_pending();
-        arms.extend(self.report("first report from the alloc runner".into(), restore)?);
+        let first = "first report from the alloc runner".into();
+        arms.extend(self.report(Who::Page, first, restore)?);
         Ok(arms)
     }
 
@@ -105,30 +133,138 @@ impl Switchboard {
     }
 
     /// The alloc runner reports task `i`'s new state (with everyone else's).
+    /// A report Nomad's task runner could not make is flagged, and stands.
     pub fn set_state(&mut self, i: usize, state: TaskState) -> Result<Vec<Arm>, String> {
         let Some(slot) = self.scenario.states.get_mut(i) else {
             return Ok(Vec::new());
         };
-        *slot = state;
+        let before = std::mem::replace(slot, state);
         let name = &self.scenario.tasks[i].name;
-        self.report(format!("{name} → {state}"), false)
+        let cause = format!("{name} → {state}");
+        let flag = self.impossible(i, before, state);
+        let arms = self.report(Who::You, cause, false)?;
+        self.flag = flag.map(|why| (i, why));
+        Ok(arms)
+    }
+
+    /// Why Nomad's task runner could not report task `i` going from
+    /// `before` to `after`, if it could not: `TaskRunner.Run` starts the
+    /// driver only once its start condition has passed, so a runner still
+    /// waiting on a closed gate cannot report its task running. (A restore
+    /// can: a client restart finds tasks running whatever the gates say.)
+    fn impossible(&self, i: usize, before: TaskState, after: TaskState) -> Option<String> {
+        let starts = after.state == Status::Running && before.state != Status::Running;
+        if !starts || !self.is_waiting(i) {
+            return None;
+        }
+        let name = &self.scenario.tasks[i].name;
+        Some(format!(
+            "Nomad would not report this: {name}'s task runner is still waiting on its closed gate, and a task starts only once its start condition has passed"
+        ))
     }
 
     /// Reports every task pending (after a restart, say).
     pub fn all_pending(&mut self) -> Result<Vec<Arm>, String> {
         self.scenario.states.fill(TaskState::pending());
-        self.report("every task → pending".into(), false)
+        self.report(Who::You, "every task → pending".into(), false)
     }
 
     /// Alloc restart: the coordinator goes back to init.
     pub fn restart(&mut self) -> Vec<Arm> {
         let transition = self.coordinator.restart();
-        self.record("alloc restart".into(), transition)
+        self.record(Who::You, "alloc restart".into(), transition)
     }
 
     /// Alloc restore: the current states through `restore`.
     pub fn restore(&mut self) -> Result<Vec<Arm>, String> {
-        self.report("alloc restore".into(), true)
+        self.report(Who::You, "alloc restore".into(), true)
+    }
+
+    /// What Nomad would do next, given each task's `leader` flag: the alloc
+    /// runner's reaction to the states ([`Group::verdict`], the rules the
+    /// simulator runs), task runners whose start condition passed starting
+    /// their tasks, and poststop tasks waiting for the others.
+    pub fn reactions(&self, leaders: &[bool]) -> Vec<Reaction> {
+        let tasks = &self.scenario.tasks;
+        let states = &self.scenario.states;
+        let group = Group {
+            specs: tasks,
+            leaders,
+        };
+        let names = |list: &[usize]| {
+            let names = list.iter().map(|&t| tasks[t].name.clone()).collect();
+            crate::coordinator::join_words(names, "and")
+        };
+        let verdict = group.verdict(states);
+        let mut reactions = Vec::new();
+        if let Some(event) = &verdict.kill {
+            let why = match event {
+                crate::tools::sim::TaskEvent::SiblingFailed { task } => {
+                    format!("{} failed", tasks[*task].name)
+                }
+                crate::tools::sim::TaskEvent::LeaderDead => "the leader is dead".into(),
+                _ => "only sidecars are left".into(),
+            };
+            reactions.push(Reaction {
+                text: format!(
+                    "Kill {} (“{}”: {why}): the leader first, then the other tasks, then the sidecars. The coordinator hears them dead, not failed, once the kill is over.",
+                    names(&verdict.live),
+                    event.type_name()
+                ),
+                apply: Some((
+                    group.after_kill(&verdict, states),
+                    format!("kill {} ({})", names(&verdict.live), event.type_name()),
+                )),
+            });
+            return reactions;
+        }
+        let starting: Vec<usize> = (0..tasks.len())
+            .filter(|&t| states[t].state == Status::Pending && !self.is_waiting(t))
+            .collect();
+        if !starting.is_empty() {
+            let mut after = states.clone();
+            for &t in &starting {
+                after[t] = TaskState::running();
+            }
+            reactions.push(Reaction {
+                text: format!(
+                    "Start {}: {} start condition has passed, so the task runner runs its task.",
+                    names(&starting),
+                    if starting.len() == 1 { "its" } else { "their" }
+                ),
+                apply: Some((after, format!("start {}", names(&starting)))),
+            });
+        }
+        let poststop: Vec<usize> = (0..tasks.len())
+            .filter(|&t| group.is_poststop(t) && states[t].state == Status::Pending)
+            .collect();
+        if !poststop.is_empty() && !verdict.run_complete() {
+            reactions.push(Reaction {
+                text: format!(
+                    "Poststop {} waits until every other task is dead ({} still live).",
+                    names(&poststop),
+                    names(&verdict.live)
+                ),
+                apply: None,
+            });
+        }
+        if verdict.run_complete() && !(0..tasks.len()).all(|t| group.is_poststop(t)) {
+            reactions.push(Reaction {
+                text: "Every task but poststop is dead: their task runners are done, and nothing restarts any more.".into(),
+                apply: None,
+            });
+        }
+        reactions
+    }
+
+    /// Reports `states`, the outcome of a reaction from
+    /// [`Switchboard::reactions`].
+    pub fn apply(&mut self, states: Vec<TaskState>, what: &str) -> Result<Vec<Arm>, String> {
+        if states.len() != self.scenario.states.len() {
+            return Ok(Vec::new()); // a stale reaction from another group
+        }
+        self.scenario.states = states;
+        self.report(Who::Apply, what.to_owned(), false)
     }
 
     /// Applies states read from an allocation via `restore`. Every name must
@@ -146,7 +282,7 @@ impl Switchboard {
             }
         }
         self.scenario.states = merged;
-        self.report("allocation applied via restore".into(), true)
+        self.report(Who::You, "allocation applied via restore".into(), true)
     }
 
     pub fn rename(&mut self, i: usize, name: String) -> Vec<Arm> {
@@ -248,7 +384,7 @@ impl Switchboard {
     }
 
     /// Sends every task's state, as the alloc runner does after any change.
-    fn report(&mut self, cause: String, restore: bool) -> Result<Vec<Arm>, String> {
+    fn report(&mut self, who: Who, cause: String, restore: bool) -> Result<Vec<Arm>, String> {
         let states = self.scenario.named_states();
         let result = if restore {
             self.coordinator.restore(states)
@@ -256,13 +392,13 @@ impl Switchboard {
             self.coordinator.task_state_updated(states)
         };
         let transition = result.map_err(|e| e.to_string())?;
-        Ok(self.record(cause, transition))
+        Ok(self.record(who, cause, transition))
     }
 
-    fn record(&mut self, cause: String, transition: Option<Transition>) -> Vec<Arm> {
-        if transition.is_some() {
-            self.log.push(cause, transition);
-        }
+    /// Logs every report, whether or not the phase changed.
+    fn record(&mut self, who: Who, cause: String, transition: Option<Transition>) -> Vec<Arm> {
+        self.flag = None;
+        self.log.push(self.generation, who, cause, transition);
         self.rearm()
     }
 
@@ -406,5 +542,109 @@ mod tests {
             ])
             .unwrap();
         assert_eq!(board.coordinator().phase(), Phase::WaitAlloc);
+    }
+
+    #[test]
+    fn every_report_is_logged_with_who_made_it() {
+        let (mut board, _) = board("init");
+        board.set_state(1, TaskState::pending()).unwrap();
+        let entries = board.log().entries();
+        let last = entries.last().unwrap();
+        assert_eq!((last.who, last.cause.as_str()), (Who::You, "web → pending"));
+        assert_eq!(last.transition, None, "logged though nothing moved");
+        assert_eq!(entries[0].who, Who::Page);
+        assert!(entries.iter().all(|e| e.scenario == board.generation()));
+    }
+
+    #[test]
+    fn a_report_of_running_through_a_closed_gate_is_flagged_and_stands() {
+        let (mut board, _) = board("init");
+        board.set_state(1, TaskState::running()).unwrap();
+        let (task, why) = board.flag().unwrap();
+        assert_eq!(*task, 1);
+        assert!(
+            why.contains("web's task runner is still waiting on its closed gate"),
+            "{why}"
+        );
+        assert_eq!(
+            board.scenario().states[1],
+            TaskState::running(),
+            "what-if: it stands"
+        );
+        // An admitted runner may report running; the flag goes.
+        board.admitted(board.generation(), 0, true).unwrap();
+        board.set_state(0, TaskState::running()).unwrap();
+        assert_eq!(board.flag(), None);
+        // A restore may find a task running whatever its gate says.
+        board.set_state(1, TaskState::pending()).unwrap();
+        board.restore().unwrap();
+        assert_eq!(board.flag(), None);
+    }
+
+    #[test]
+    fn reactions_are_the_alloc_runners_and_apply_reports_them() {
+        let (mut board, _) = board("full");
+        let n = board.scenario().tasks.len();
+        let init = board
+            .scenario()
+            .tasks
+            .iter()
+            .position(|t| t.name == "init")
+            .unwrap();
+        // A prestart task failed: every live task but poststop is killed.
+        board.set_state(init, TaskState::failed()).unwrap();
+        let reactions = board.reactions(&vec![false; n]);
+        assert_eq!(reactions.len(), 1);
+        assert!(
+            reactions[0].text.starts_with("Kill "),
+            "{}",
+            reactions[0].text
+        );
+        assert!(reactions[0]
+            .text
+            .contains("“Sibling Task Failed”: init failed"));
+        let (states, what) = reactions[0].apply.clone().unwrap();
+        board.apply(states, &what).unwrap();
+        let last = board.log().entries().last().unwrap().clone();
+        assert_eq!(last.who, Who::Apply);
+        assert!(last.cause.starts_with("kill "), "{}", last.cause);
+        assert_eq!(board.coordinator().phase(), crate::Phase::Poststop);
+        let dead_but_poststop = board
+            .scenario()
+            .tasks
+            .iter()
+            .zip(&board.scenario().states)
+            .all(|(t, s)| t.stage() == crate::Stage::Poststop || s.state == Status::Dead);
+        assert!(dead_but_poststop);
+        // Now only the poststop task is left: nothing to kill.
+        let now = board.reactions(&vec![false; n]);
+        assert!(now.iter().all(|r| !r.text.starts_with("Kill")));
+        assert!(now.iter().any(|r| r.text.contains("nothing restarts")));
+    }
+
+    #[test]
+    fn admitted_runners_start_and_poststop_waits() {
+        let (mut board, _) = board("init");
+        assert_eq!(
+            board.reactions(&[false, false]),
+            Vec::new(),
+            "nobody admitted yet"
+        );
+        board.admitted(board.generation(), 0, true).unwrap();
+        let reactions = board.reactions(&[false, false]);
+        assert_eq!(
+            reactions[0].text,
+            "Start migrate: its start condition has passed, so the task runner runs its task."
+        );
+        let (states, what) = reactions[0].apply.clone().unwrap();
+        assert_eq!(what, "start migrate");
+        board.apply(states, &what).unwrap();
+        assert_eq!(board.scenario().states[0], TaskState::running());
+        // A stale reaction for another group changes nothing.
+        assert!(board
+            .apply(vec![TaskState::dead()], "stale")
+            .unwrap()
+            .is_empty());
+        assert_eq!(board.scenario().states[0], TaskState::running());
     }
 }

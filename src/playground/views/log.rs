@@ -1,4 +1,6 @@
-//! The event log: every phase change, the gates it moved, and its cause.
+//! The event log: every report (what, and who made it: you, "apply", the
+//! page or the simulator), the phase change and gates it moved, grouped by
+//! the coordinator that heard it (each load starts a new one).
 
 use std::rc::Rc;
 
@@ -23,8 +25,14 @@ fn stages(set: crate::StageSet) -> String {
 pub fn event_log(props: &EventLogProps) -> Html {
     html! {
         <ol class="log" aria-live="polite" reversed=true tabindex="0" aria-label="Event log, newest first">
-            { for props.entries.iter().rev().map(|entry| html! {
-                <li key={entry.seq} data-seq={entry.seq.to_string()}>
+            { for props.entries.iter().enumerate().rev().map(|(k, entry)| {
+                // The oldest entry of a coordinator's group (its load) closes the group.
+                let first = k == 0 || props.entries[k - 1].scenario != entry.scenario;
+                html! {
+                <li key={entry.seq} data-seq={entry.seq.to_string()} data-who={entry.who.label()}
+                    data-scenario={entry.scenario.to_string()}
+                    class={classes!(first.then_some("scenario-start"))}>
+                    <span class="who">{ entry.who.label() }</span>{ " " }
                     <span class="cause">{ &entry.cause }</span>
                     if let Some(t) = entry.transition {
                         <span class="phase-change">
@@ -38,7 +46,7 @@ pub fn event_log(props: &EventLogProps) -> Html {
                         }
                     }
                 </li>
-            }) }
+            }}) }
         </ol>
     }
 }

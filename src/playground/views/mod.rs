@@ -37,6 +37,8 @@ pub struct Page<'a> {
     /// Run mode's state, when run mode is shown and has a simulation.
     pub run: Option<&'a RunState>,
     pub import: &'a ImportState,
+    /// Per task: Nomad's `leader` flag (run mode's behaviours hold it).
+    pub leaders: Vec<bool>,
     pub mode: Mode,
     pub notice: Option<&'a str>,
     pub ascii: Option<&'a str>,
@@ -97,6 +99,7 @@ fn task_list(page: &Page, runners: &Rc<Vec<TaskView>>, link: &Scope<App>, compac
         <TaskList
             runners={runners.clone()}
             edit_error={page.board.edit_error().cloned()}
+            flag={page.board.flag().filter(|_| page.mode == Mode::Manual).cloned()}
             locked={page.mode == Mode::Run}
             compact={compact}
             on_state={to_board(link, |(i, s)| BoardMsg::SetState(i, s))}
@@ -175,6 +178,32 @@ pub fn full(page: &Page, link: &Scope<App>) -> Html {
     }
 }
 
+/// Switchboard mode: what Nomad would do next in the current state, each
+/// reaction with an "apply" that reports its outcome.
+fn next_panel(page: &Page, link: &Scope<App>) -> Html {
+    let reactions = page.board.reactions(&page.leaders);
+    html! {
+        <div class="next" data-next="" aria-labelledby="next-title" role="region">
+            <h3 id="next-title">{ "Nomad's alloc runner would now…" }</h3>
+            if reactions.is_empty() {
+                <p class="hint">{ "…wait: no task runner can move until you report a state." }</p>
+            }
+            <ul>
+                { for reactions.into_iter().enumerate().map(|(n, r)| html! {
+                    <li data-reaction={n.to_string()}>
+                        <span>{ r.text }</span>
+                        if let Some((_, what)) = r.apply {
+                            <button type="button" data-apply={n.to_string()}
+                                aria-label={format!("Apply: {what}")}
+                                onclick={link.callback(move |_| Msg::Board(BoardMsg::Apply(n)))}>{ "apply" }</button>
+                        }
+                    </li>
+                }) }
+            </ul>
+        </div>
+    }
+}
+
 /// The diagram with its mode switch and exports; in run mode, the run's
 /// controls and timeline under it.
 fn diagram_panel(page: &Page, runners: &Rc<Vec<TaskView>>, link: &Scope<App>) -> Html {
@@ -201,6 +230,8 @@ fn diagram_panel(page: &Page, runners: &Rc<Vec<TaskView>>, link: &Scope<App>) ->
             { diagram(page, runners) }
             if let Some(run) = page.run {
                 { run_section(page, run, link) }
+            } else if page.mode == Mode::Manual {
+                { next_panel(page, link) }
             }
             if let Some(art) = page.ascii {
                 <pre class="ascii" data-ascii="">{ art }</pre>

@@ -3,6 +3,7 @@
 
 use std::rc::Rc;
 
+use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
@@ -14,6 +15,9 @@ use crate::{Hook, TaskState};
 pub struct TaskListProps {
     pub runners: Rc<Vec<TaskView>>,
     pub edit_error: Option<(usize, String)>,
+    /// A report Nomad's task runner could not have made: the task and why.
+    #[prop_or_default]
+    pub flag: Option<(usize, String)>,
     /// Run mode: the simulation reports states, so the buttons are disabled.
     #[prop_or_default]
     pub locked: bool,
@@ -119,18 +123,10 @@ fn task_card(props: &TaskListProps, task: &TaskView, error: Option<String>) -> H
             if let Some(error) = error {
                 <p id={id("error")} class="edit-error" role="alert">{ error }</p>
             }
-            <div class="states" role="group" aria-label={format!("State of {name}")}>
-                { for STATES.iter().map(|(label, state)| {
-                    let on_state = props.on_state.clone();
-                    let state = *state;
-                    let pressed = task.state.label() == *label;
-                    html! {
-                        <button type="button" class={classes!("state", *label)} disabled={props.locked}
-                            data-state-button={*label} aria-pressed={pressed.to_string()}
-                            onclick={move |_| on_state.emit((i, state))}>{ *label }</button>
-                    }
-                }) }
-            </div>
+            { state_radios(props, task) }
+            if let Some(flag) = props.flag.as_ref().filter(|(t, _)| *t == i) {
+                <p class="flag" role="status" data-flag={name.clone()}>{ "⚠ " }{ &flag.1 }</p>
+            }
             <p class="why" data-explain={name.clone()}>
                 <span class={classes!("runner", task.status().class())}>
                     { match task.status() {
@@ -147,5 +143,59 @@ fn task_card(props: &TaskListProps, task: &TaskView, error: Option<String>) -> H
                 }
             </p>
         </article>
+    }
+}
+
+/// The task's state as one radio group: one tab stop, arrow keys (and Home,
+/// End) report the next state and keep the focus on it, as WAI-ARIA's radio
+/// group pattern does.
+fn state_radios(props: &TaskListProps, task: &TaskView) -> Html {
+    let i = task.index;
+    let name = &task.spec.name;
+    let current = STATES
+        .iter()
+        .position(|(label, _)| *label == task.state.label())
+        .unwrap_or(0);
+    let on_state = props.on_state.clone();
+    let locked = props.locked;
+    let onkeydown = Callback::from(move |e: KeyboardEvent| {
+        let last = STATES.len() - 1;
+        let next = match e.key().as_str() {
+            "ArrowRight" | "ArrowDown" => (current + 1) % STATES.len(),
+            "ArrowLeft" | "ArrowUp" => (current + last) % STATES.len(),
+            "Home" => 0,
+            "End" => last,
+            _ => return,
+        };
+        e.prevent_default();
+        if locked {
+            return;
+        }
+        on_state.emit((i, STATES[next].1));
+        // The radio that is now checked takes the focus.
+        let group: Option<web_sys::Element> = e
+            .target_dyn_into::<web_sys::Element>()
+            .and_then(|t| t.parent_element());
+        let selector = format!("[data-state-button=\"{}\"]", STATES[next].0);
+        if let Some(Ok(Some(radio))) = group.map(|g| g.query_selector(&selector)) {
+            if let Ok(radio) = radio.dyn_into::<web_sys::HtmlElement>() {
+                let _ = radio.focus();
+            }
+        }
+    });
+    html! {
+        <div class="states" role="radiogroup" aria-label={format!("State of {name}")} {onkeydown}>
+            { for STATES.iter().enumerate().map(|(k, (label, state))| {
+                let on_state = props.on_state.clone();
+                let state = *state;
+                let checked = k == current;
+                html! {
+                    <button type="button" role="radio" class={classes!("state", *label)} disabled={locked}
+                        data-state-button={*label} aria-checked={checked.to_string()}
+                        tabindex={if checked { "0" } else { "-1" }}
+                        onclick={move |_| on_state.emit((i, state))}>{ *label }</button>
+                }
+            }) }
+        </div>
     }
 }
