@@ -29,6 +29,8 @@ pub enum BoardMsg {
     Add,
     /// Applies reaction `n` of "Nomad's alloc runner would now…".
     Apply(usize),
+    /// Back (or forward) to the moment after the first `n` reports.
+    Travel(usize),
 }
 
 /// What run mode's controls ask for.

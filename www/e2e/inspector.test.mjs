@@ -141,3 +141,101 @@ test("a dead leader, and main tasks dead with a sidecar left: apply kills what t
   assert.deepEqual(page.problems, []);
   await page.close();
 });
+
+/** The FSM graph's arrows the coordinator may leave by, and their conditions. */
+const nextArrows = (page) => page.$$eval(".arrow.next", (els) => els.map((e) => e.dataset.arrow));
+const condition = (page, arrow, says) => page.getAttribute(`[data-arrow="${arrow}"] [data-condition="${says}"]`, "class");
+
+test("the FSM graph: each rule's arrow, the next ones highlighted with their unmet conditions", async () => {
+  const page = await ctx.open("#init=prestart-ephemeral,pending&proxy=prestart-sidecar,pending&web=main,pending&bye=poststop,pending");
+  // Every rule of phase.rs is an arrow, labelled with its words.
+  for (const [arrow, says] of [["init-prestart", "every task is pending"], ["prestart-main", "every prestart sidecar is running"],
+    ["main-poststart", "every main task has started"], ["poststart-wait_alloc", "every poststart ephemeral task is dead"],
+    ["any-poststop", "every non-poststop task is dead"]]) {
+    assert.equal(await page.locator(`[data-arrow="${arrow}"] [data-condition="${says}"]`).count(), 1, arrow);
+  }
+  assert.deepEqual(await nextArrows(page), ["prestart-main", "any-poststop"]);
+  assert.equal(await page.getAttribute('[data-phase-step="prestart"]', "aria-current"), "step");
+  assert.match(await condition(page, "prestart-main", "every prestart sidecar is running"), /unmet/);
+  assert.match(await page.textContent('[data-arrow="prestart-main"]'), /not yet: init\)/);
+  await setState(page, "proxy", "running");
+  assert.match(await condition(page, "prestart-main", "every prestart sidecar is running"), /\bmet/);
+  await setState(page, "init", "dead");
+  assert.equal(await phase(page), "main");
+  assert.deepEqual(await nextArrows(page), ["main-poststart", "any-poststop"]);
+  await setState(page, "web", "running");
+  // No poststart task: main → poststart → wait_alloc in one report.
+  assert.equal(await phase(page), "wait_alloc");
+  assert.deepEqual(await nextArrows(page), ["any-poststop"], "wait_alloc leaves only by the shortcut");
+  await setState(page, "web", "dead");
+  await setState(page, "proxy", "dead");
+  assert.equal(await phase(page), "poststop");
+  assert.deepEqual(await nextArrows(page), []);
+  assert.match(await page.textContent(".fsm"), /poststop is terminal/);
+  // After an alloc restart every non-poststop task is still dead: the
+  // shortcut's rule is met, and fires on the next report.
+  await page.click('[data-control="restart"]');
+  assert.equal(await phase(page), "init");
+  assert.match(await page.getAttribute('[data-arrow="any-poststop"]', "class"), /\bmet\b/);
+  assert.match(await page.textContent('[data-arrow="any-poststop"] [data-fires-next]'), /moves on the next report/);
+  await page.screenshot({ path: `${shots}/inspector-fsm.png`, fullPage: true });
+  await setState(page, "bye", "pending");
+  assert.equal(await phase(page), "poststop");
+  assert.deepEqual(page.problems, []);
+  await page.close();
+});
+
+test("controls say what they do in words; the skip link reaches the diagram", async () => {
+  const page = await ctx.open();
+  for (const control of ["all pending", "restart", "restore", "reset"]) {
+    const id = await page.getAttribute(`[data-control="${control}"]`, "aria-describedby");
+    assert.ok((await page.textContent(`#${id}`)).length > 20, control);
+    assert.ok(await page.isVisible(`#${id}`), `${control}'s words are visible`);
+  }
+  assert.equal(await page.getAttribute('[data-preset][aria-pressed="true"]', "title"), null, "no tooltip-only words");
+  assert.ok((await page.textContent("[data-preset-about]")).length > 20, "the selected preset is described");
+  const hash = await page.evaluate(() => location.hash);
+  await page.keyboard.press("Tab");
+  assert.equal(await page.evaluate(() => document.activeElement.className), "skip-link");
+  await page.keyboard.press("Enter");
+  assert.equal(await page.evaluate(() => document.activeElement.id), "diagram-panel");
+  assert.equal(await page.evaluate(() => location.hash), hash, "the share link is untouched");
+  assert.deepEqual(page.problems, []);
+  await page.close();
+});
+
+/** The phase and every gate, as the diagram shows them. */
+const moment = async (page) => [await phase(page), ...(await page.$$eval("[data-gate]", (els) => els.map((e) => `${e.dataset.gate}=${e.dataset.open}`)))];
+
+test("time travel: step back three reports and forward again, exactly; a new report forks", async () => {
+  const page = await ctx.open("#init=prestart-ephemeral,pending&proxy=prestart-sidecar,pending&web=main,pending&ship=poststart-sidecar,pending&bye=poststop,pending");
+  const moments = [await moment(page)];
+  for (const [task, state] of [["proxy", "running"], ["init", "dead"], ["web", "running"], ["ship", "running"]]) {
+    await setState(page, task, state);
+    moments.push(await moment(page));
+  }
+  assert.equal(await page.getAttribute("[data-history]", "data-history"), "4/4");
+  for (const at of [3, 2, 1]) {
+    await page.click('[data-travel="back"]');
+    await page.waitForSelector(`[data-history="${at}/4"]`);
+    assert.deepEqual(await moment(page), moments[at], `after ${at} reports`);
+  }
+  assert.equal(await stateOf(page, "init"), "pending", "the task list shows that moment too");
+  // Forward again, from the keyboard on the slider.
+  await page.focus('.history input[type="range"]');
+  for (const at of [2, 3, 4]) {
+    await page.keyboard.press("ArrowRight");
+    await page.waitForSelector(`[data-history="${at}/4"]`);
+    assert.deepEqual(await moment(page), moments[at], `forward to ${at}`);
+  }
+  await page.click('[data-travel="back"]');
+  await page.click('[data-travel="back"]');
+  await page.waitForSelector('[data-history="2/4"]');
+  assert.match(await page.textContent(".history"), /drops the reports ahead/);
+  await setState(page, "init", "failed");
+  await page.waitForSelector('[data-history="3/3"]');
+  assert.match(await page.textContent(".history-now"), /after report 3 of 3: init → dead \(failed\) \(you\)/);
+  await page.screenshot({ path: `${shots}/inspector-history.png` });
+  assert.deepEqual(page.problems, []);
+  await page.close();
+});

@@ -148,7 +148,7 @@ test("a share link reopens the same tasks and states in a new page", async () =>
   await again.goto(link);
   await again.waitForSelector("[data-phase]");
   assert.equal(await phase(again), "main");
-  assert.equal(await again.getAttribute('[data-task-card="connect-proxy"] [data-state-button="running"]', "aria-pressed"), "true");
+  assert.equal(await again.getAttribute('[data-task-card="connect-proxy"] [data-state-button="running"]', "aria-checked"), "true");
   assert.equal(await gateOpen(again, "main"), true);
   await again.close();
   noProblems(page);
@@ -170,18 +170,24 @@ test("a malformed or hostile hash shows a message and the default preset", async
 
 test("a state toggle works from the keyboard alone", async () => {
   const page = await open();
-  const target = '[data-task-card="proxy"] [data-state-button="running"]';
+  // Each task's states are one radio group: Tab reaches its checked radio.
+  const checked = '[data-task-card="proxy"] [role="radio"][aria-checked="true"]';
   let found = false;
   for (let i = 0; i < 80 && !found; i++) {
     await page.keyboard.press("Tab");
-    found = await page.$eval(target, (el) => el === document.activeElement);
+    found = await page.$eval(checked, (el) => el === document.activeElement);
   }
-  assert.ok(found, "the running button of proxy is reachable with Tab");
-  await page.keyboard.press("Enter");
-  assert.equal(await page.getAttribute(target, "aria-pressed"), "true");
-  await page.keyboard.press("Tab"); // to "dead"
+  assert.ok(found, "proxy's state radio group is reachable with Tab");
+  await page.keyboard.press("ArrowRight"); // pending → running
+  const running = '[data-task-card="proxy"] [data-state-button="running"]';
+  assert.equal(await page.getAttribute(running, "aria-checked"), "true");
+  assert.ok(await page.$eval(running, (el) => el === document.activeElement), "the focus follows the report");
+  await page.keyboard.press("ArrowRight"); // → dead
+  assert.equal(await page.getAttribute('[data-task-card="proxy"] [data-state-button="dead"]', "aria-checked"), "true");
+  // Space or Enter on a radio reports it too.
+  await page.focus('[data-task-card="proxy"] [data-state-button="failed"]');
   await page.keyboard.press("Space");
-  assert.equal(await page.getAttribute('[data-task-card="proxy"] [data-state-button="dead"]', "aria-pressed"), "true");
+  assert.equal(await page.getAttribute('[data-task-card="proxy"] [data-state-button="failed"]', "aria-checked"), "true");
   noProblems(page);
   await page.close();
 });

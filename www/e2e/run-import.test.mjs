@@ -65,7 +65,7 @@ test("a malformed jobspec shows its error and loses nothing", async () => {
   await importJob(page, 'job "x" {\n  group "g" {\n    task "t" {\n      driver = "docker\n');
   assert.match(await page.textContent("[data-import-error]"), /HCL syntax error at line 4, column \d+: .*Nothing was changed/);
   assert.deepEqual(await taskNames(page), before);
-  assert.equal(await page.getAttribute('[data-task-card="proxy"] [data-state-button="running"]', "aria-pressed"), "true");
+  assert.equal(await page.getAttribute('[data-task-card="proxy"] [data-state-button="running"]', "aria-checked"), "true");
   await page.screenshot({ path: `${shots}/08-import-error.png`, fullPage: true });
   await importJob(page, '{"Job": {"Name": "x", "TaskGroups": [{"Name": "g", "Tasks": [{"Name": "a"}, {"Name": "a"}]}]}}');
   assert.match(await page.textContent("[data-import-error]"), /group `g`: task 2 redefines `a` from task 1\. Nothing was changed\./);
@@ -84,7 +84,7 @@ test("an allocation's task states are applied via restore", async () => {
   await page.fill('[data-import="allocation"]', fixture("allocation.json"));
   await importClick(page, "apply-allocation");
   assert.equal(await phase(page), "wait_alloc");
-  assert.equal(await page.getAttribute('[data-task-card="warm-up"] [data-state-button="failed"]', "aria-pressed"), "true");
+  assert.equal(await page.getAttribute('[data-task-card="warm-up"] [data-state-button="failed"]', "aria-checked"), "true");
   assert.match(await page.textContent(".log"), /allocation applied via restore/);
   await page.close();
 });

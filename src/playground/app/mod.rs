@@ -155,6 +155,7 @@ impl App {
             }
             BoardMsg::Delete(i) => return self.reload(ctx, None, |b| Ok(b.delete(i))),
             BoardMsg::Add => return self.reload(ctx, None, |b| Ok(b.add())),
+            BoardMsg::Travel(n) => board.travel(n),
             BoardMsg::Apply(n) => {
                 let reaction = board.reactions(&self.run.leaders()).into_iter().nth(n);
                 match reaction.and_then(|r| r.apply) {

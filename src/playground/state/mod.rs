@@ -76,6 +76,14 @@ impl EventLog {
         }
     }
 
+    /// Drops group `group`'s entries but its first (its load), for a replay
+    /// to log them anew.
+    pub fn rewind(&mut self, group: u64) {
+        if let Some(first) = self.entries.iter().position(|e| e.scenario == group) {
+            self.entries.truncate(first + 1);
+        }
+    }
+
     pub fn entries(&self) -> &[LogEntry] {
         &self.entries
     }

@@ -43,6 +43,34 @@ pub struct Switchboard {
     /// The last report, if Nomad's task runner could not have made it: the
     /// task and why (the report still stands, for what-if exploration).
     flag: Option<(usize, String)>,
+    /// Bumped by every load: the log groups its entries by it (a replay
+    /// makes a new coordinator, but stays in the group).
+    group: u64,
+    /// The scenario as loaded, which a replay starts from.
+    origin: Scenario,
+    /// Every report since the load, in order, as a replay repeats it.
+    history: Vec<Step>,
+    /// How many of them the coordinator has heard: less than all after
+    /// stepping back.
+    cursor: usize,
+}
+
+/// How a report reached the coordinator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Call {
+    Update,
+    Restore,
+    Restart,
+}
+
+/// One report since the load: who made it, in words, and what the
+/// coordinator was told (every task's state, through `call`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Step {
+    pub who: Who,
+    pub cause: String,
+    call: Call,
+    states: Vec<TaskState>,
 }
 
 impl Default for Switchboard {
@@ -59,6 +87,14 @@ impl Default for Switchboard {
             log: EventLog::default(),
             edit_error: None,
             flag: None,
+            group: 0,
+            origin: Scenario {
+                tasks: Vec::new(),
+                states: Vec::new(),
+                run: None,
+            },
+            history: Vec::new(),
+            cursor: 0,
         }
     }
 }
@@ -102,6 +138,21 @@ impl Switchboard {
         let coordinator = Coordinator::new(scenario.tasks.clone()).map_err(|e| e.to_string())?;
         // How run mode runs the group is run mode's business.
         scenario.run = None;
+        self.group += 1;
+        self.log.push(
+            self.group,
+            Who::Page,
+            format!("{why}: new coordinator in init"),
+            None,
+        );
+        self.origin = scenario.clone();
+        self.history.clear();
+        self.cursor = 0;
+        self.start(coordinator, scenario)
+    }
+
+    /// Installs `coordinator` for `scenario` and makes the first report.
+    fn start(&mut self, coordinator: Coordinator, scenario: Scenario) -> Result<Vec<Arm>, String> {
         // Waits on the old coordinator end with a shutdown error and are ignored.
         self.coordinator.shutdown();
         self.coordinator = Rc::new(coordinator);
@@ -110,18 +161,71 @@ impl Switchboard {
         self.edit_error = None;
         self.flag = None;
         self.admitted = vec![false; self.scenario.tasks.len()];
-        self.log.push(
-            self.generation,
-            Who::Page,
-            format!("{why}: new coordinator in init"),
-            None,
-        );
         let mut arms: Vec<Arm> = (0..self.scenario.tasks.len())
             .filter_map(|i| self.arm(i))
             .collect();
         let restore = !self.scenario.all_pending();
         let first = "first report from the alloc runner".into();
         arms.extend(self.report(Who::Page, first, restore)?);
+        Ok(arms)
+    }
+
+    /// The reports since the load, and how many the coordinator has heard.
+    pub fn history(&self) -> (&[Step], usize) {
+        (&self.history, self.cursor)
+    }
+
+    /// Goes back (or forward again) to the moment after the first `to`
+    /// reports since the load: a new coordinator hears the same reports
+    /// from the start, so it is exactly as it was then. A new report from
+    /// there forks the history (the reports ahead are dropped).
+    pub fn travel(&mut self, to: usize) -> Result<Vec<Arm>, String> {
+        let to = to.min(self.history.len());
+        if to == self.cursor {
+            return Ok(Vec::new());
+        }
+        let coordinator = Coordinator::new(self.origin.tasks.clone()).map_err(|e| e.to_string())?;
+        self.log.rewind(self.group);
+        let arms = self.start(coordinator, self.origin.clone())?;
+        // Bounded by the history: one step per report the user made.
+        let steps = self.history[..to].to_vec();
+        for step in steps {
+            self.scenario.states = step.states;
+            let restore = match step.call {
+                Call::Restart => {
+                    let transition = self.coordinator.restart();
+                    self.record(step.who, step.cause, transition);
+                    continue;
+                }
+                Call::Restore => true,
+                Call::Update => false,
+            };
+            self.report(step.who, step.cause, restore)?;
+        }
+        self.cursor = to;
+        // Every runner waits anew on the new coordinator (`start` armed them).
+        Ok(arms)
+    }
+
+    /// Reports the current states through `call` as a new step of the
+    /// history (forking it after a step back).
+    fn step(&mut self, who: Who, cause: String, call: Call) -> Result<Vec<Arm>, String> {
+        let arms = match call {
+            Call::Restart => {
+                let transition = self.coordinator.restart();
+                self.record(who, cause.clone(), transition)
+            }
+            Call::Update => self.report(who, cause.clone(), false)?,
+            Call::Restore => self.report(who, cause.clone(), true)?,
+        };
+        self.history.truncate(self.cursor);
+        self.history.push(Step {
+            who,
+            cause,
+            call,
+            states: self.scenario.states.clone(),
+        });
+        self.cursor = self.history.len();
         Ok(arms)
     }
 
@@ -142,7 +246,7 @@ impl Switchboard {
         let name = &self.scenario.tasks[i].name;
         let cause = format!("{name} → {state}");
         let flag = self.impossible(i, before, state);
-        let arms = self.report(Who::You, cause, false)?;
+        let arms = self.step(Who::You, cause, Call::Update)?;
         self.flag = flag.map(|why| (i, why));
         Ok(arms)
     }
@@ -166,18 +270,18 @@ impl Switchboard {
     /// Reports every task pending (after a restart, say).
     pub fn all_pending(&mut self) -> Result<Vec<Arm>, String> {
         self.scenario.states.fill(TaskState::pending());
-        self.report(Who::You, "every task → pending".into(), false)
+        self.step(Who::You, "every task → pending".into(), Call::Update)
     }
 
     /// Alloc restart: the coordinator goes back to init.
     pub fn restart(&mut self) -> Vec<Arm> {
-        let transition = self.coordinator.restart();
-        self.record(Who::You, "alloc restart".into(), transition)
+        self.step(Who::You, "alloc restart".into(), Call::Restart)
+            .unwrap_or_default()
     }
 
     /// Alloc restore: the current states through `restore`.
     pub fn restore(&mut self) -> Result<Vec<Arm>, String> {
-        self.report(Who::You, "alloc restore".into(), true)
+        self.step(Who::You, "alloc restore".into(), Call::Restore)
     }
 
     /// What Nomad would do next, given each task's `leader` flag: the alloc
@@ -264,7 +368,7 @@ impl Switchboard {
             return Ok(Vec::new()); // a stale reaction from another group
         }
         self.scenario.states = states;
-        self.report(Who::Apply, what.to_owned(), false)
+        self.step(Who::Apply, what.to_owned(), Call::Update)
     }
 
     /// Applies states read from an allocation via `restore`. Every name must
@@ -282,7 +386,11 @@ impl Switchboard {
             }
         }
         self.scenario.states = merged;
-        self.report(Who::You, "allocation applied via restore".into(), true)
+        self.step(
+            Who::You,
+            "allocation applied via restore".into(),
+            Call::Restore,
+        )
     }
 
     pub fn rename(&mut self, i: usize, name: String) -> Vec<Arm> {
@@ -398,7 +506,7 @@ impl Switchboard {
     /// Logs every report, whether or not the phase changed.
     fn record(&mut self, who: Who, cause: String, transition: Option<Transition>) -> Vec<Arm> {
         self.flag = None;
-        self.log.push(self.generation, who, cause, transition);
+        self.log.push(self.group, who, cause, transition);
         self.rearm()
     }
 
@@ -553,7 +661,7 @@ mod tests {
         assert_eq!((last.who, last.cause.as_str()), (Who::You, "web → pending"));
         assert_eq!(last.transition, None, "logged though nothing moved");
         assert_eq!(entries[0].who, Who::Page);
-        assert!(entries.iter().all(|e| e.scenario == board.generation()));
+        assert!(entries.iter().all(|e| e.scenario == entries[0].scenario));
     }
 
     #[test]
@@ -646,5 +754,75 @@ mod tests {
             .unwrap()
             .is_empty());
         assert_eq!(board.scenario().states[0], TaskState::running());
+    }
+
+    /// The coordinator's phase and every gate, to compare two moments.
+    fn moment(board: &Switchboard) -> (crate::Phase, Vec<bool>, Vec<TaskState>) {
+        let c = board.coordinator();
+        let gates = crate::Stage::ALL
+            .iter()
+            .map(|&s| c.gate(s).is_some_and(|g| g.is_open()))
+            .collect();
+        (c.phase(), gates, board.scenario().states.clone())
+    }
+
+    #[test]
+    fn stepping_back_replays_from_the_load_and_a_new_report_forks() {
+        let (mut board, _) = board("full");
+        let mut moments = vec![moment(&board)];
+        let reports = [
+            ("proxy", TaskState::running()),
+            ("init", TaskState::dead()),
+            ("web", TaskState::running()),
+            ("api", TaskState::running()),
+        ];
+        for (name, state) in reports {
+            let i = board
+                .scenario()
+                .tasks
+                .iter()
+                .position(|t| t.name == name)
+                .unwrap();
+            board.set_state(i, state).unwrap();
+            moments.push(moment(&board));
+        }
+        board.restart();
+        moments.push(moment(&board));
+        assert_eq!(board.history().0.len(), 5);
+        let log_len = board.log().entries().len();
+        // Back three reports, one at a time, then forward again.
+        for to in [4, 3, 2] {
+            assert!(!board.travel(to).unwrap().is_empty(), "runners wait anew");
+            assert_eq!(moment(&board), moments[to], "after {to} reports");
+            assert_eq!(board.history().1, to);
+        }
+        assert_eq!(
+            board.log().entries().len(),
+            log_len - 3,
+            "the log shows the moment"
+        );
+        board.travel(5).unwrap();
+        assert_eq!(moment(&board), moments[5]);
+        assert_eq!(board.log().entries().len(), log_len);
+        assert_eq!(
+            board.coordinator().phase(),
+            crate::Phase::Init,
+            "the restart replayed too"
+        );
+        // From the start, and past the end (clamped).
+        board.travel(0).unwrap();
+        assert_eq!(moment(&board), moments[0]);
+        board.travel(99).unwrap();
+        assert_eq!(moment(&board), moments[5]);
+        // A new report after stepping back forks: the steps ahead are gone.
+        board.travel(2).unwrap();
+        board.set_state(0, TaskState::failed()).unwrap();
+        let (steps, cursor) = board.history();
+        assert_eq!((steps.len(), cursor), (3, 3));
+        assert_eq!(steps[2].cause, "init → dead (failed)");
+        assert_eq!(steps[2].who, Who::You);
+        // A load starts a new history.
+        board.reset().unwrap();
+        assert_eq!(board.history().0.len(), 0);
     }
 }

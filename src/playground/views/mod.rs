@@ -178,12 +178,51 @@ pub fn full(page: &Page, link: &Scope<App>) -> Html {
     }
 }
 
+/// Switchboard mode: the reports since the load, to step back and forward
+/// through (a slider, and buttons that stay focusable at either end).
+fn history_bar(board: &Switchboard, link: &Scope<App>) -> Html {
+    let (steps, at) = board.history();
+    let total = steps.len();
+    let travel =
+        move |to: usize| link.callback(move |_: MouseEvent| Msg::Board(BoardMsg::Travel(to)));
+    let on_slide = link.callback(|e: InputEvent| {
+        let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+        Msg::Board(BoardMsg::Travel(input.value().parse().unwrap_or(0)))
+    });
+    let now = match at.checked_sub(1).and_then(|k| steps.get(k)) {
+        Some(step) => format!(
+            "after report {at} of {total}: {} ({})",
+            step.cause,
+            step.who.label()
+        ),
+        None => format!("as loaded, before any of {total} reports"),
+    };
+    html! {
+        <div class="history" role="group" aria-labelledby="history-title" data-history={format!("{at}/{total}")}>
+            <h3 id="history-title">{ "History" }</h3>
+            <button type="button" data-travel="back" aria-label="Step back one report"
+                aria-disabled={(at == 0).to_string()}
+                onclick={travel(at.saturating_sub(1))}>{ "◀" }</button>
+            <input type="range" min="0" max={total.to_string()} value={at.to_string()}
+                aria-label="Moment in the history" aria-valuetext={now.clone()} oninput={on_slide}
+                disabled={total == 0} />
+            <button type="button" data-travel="forward" aria-label="Step forward one report"
+                aria-disabled={(at == total).to_string()}
+                onclick={travel((at + 1).min(total))}>{ "▶" }</button>
+            <span class="history-now" aria-live="polite">{ now }</span>
+            if at < total {
+                <span class="history-fork">{ "a new report from here drops the reports ahead" }</span>
+            }
+        </div>
+    }
+}
+
 /// Switchboard mode: what Nomad would do next in the current state, each
 /// reaction with an "apply" that reports its outcome.
 fn next_panel(page: &Page, link: &Scope<App>) -> Html {
     let reactions = page.board.reactions(&page.leaders);
     html! {
-        <div class="next" data-next="" aria-labelledby="next-title" role="region">
+        <div class="next-panel" data-next="" aria-labelledby="next-title" role="region">
             <h3 id="next-title">{ "Nomad's alloc runner would now…" }</h3>
             if reactions.is_empty() {
                 <p class="hint">{ "…wait: no task runner can move until you report a state." }</p>
@@ -215,7 +254,7 @@ fn diagram_panel(page: &Page, runners: &Rc<Vec<TaskView>>, link: &Scope<App>) ->
     };
     let export = |export: fn() -> Export| link.callback(move |_: MouseEvent| Msg::Export(export()));
     html! {
-        <section class="panel diagram-panel" aria-labelledby="diagram-title">
+        <section class="panel diagram-panel" id="diagram-panel" tabindex="-1" aria-labelledby="diagram-title">
             <div class="panel-head">
                 <h2 id="diagram-title">{ "Gates" }</h2>
                 <div class="modes" role="group" aria-label="Mode">
@@ -231,6 +270,7 @@ fn diagram_panel(page: &Page, runners: &Rc<Vec<TaskView>>, link: &Scope<App>) ->
             if let Some(run) = page.run {
                 { run_section(page, run, link) }
             } else if page.mode == Mode::Manual {
+                { history_bar(page.board, link) }
                 { next_panel(page, link) }
             }
             if let Some(art) = page.ascii {

@@ -23,15 +23,26 @@ pub struct ToolbarProps {
 /// A plain view function, not a component: it re-renders with the page anyway,
 /// and every component type costs wasm size.
 pub fn toolbar(props: &ToolbarProps) -> Html {
-    let button = |label: &'static str, title: &'static str, cb: &Callback<()>| {
+    // Each control says what it does in words beside it, not in a tooltip
+    // (no hover on touch screens or from the keyboard).
+    let button = |label: &'static str, says: &'static str, cb: &Callback<()>| {
         let cb = cb.clone();
+        let id = format!("control-{}", label.to_lowercase().replace(' ', "-"));
         html! {
-            <button type="button" title={title} data-control={label.to_lowercase()}
-                onclick={move |_| cb.emit(())}>{ label }</button>
+            <span class="control">
+                <button type="button" data-control={label.to_lowercase()} aria-describedby={id.clone()}
+                    onclick={move |_| cb.emit(())}>{ label }</button>
+                <span class="control-says" id={id}>{ says }</span>
+            </span>
         }
     };
+    let about = props
+        .preset
+        .and_then(|id| PRESETS.iter().find(|p| p.id == id))
+        .map(|p| p.about);
     html! {
         <header class="toolbar">
+            <a class="skip-link" href="#diagram-title" onclick={skip_to_diagram()}>{ "Skip to the diagram" }</a>
             <div class="title">
                 <h1>{ "Nomad task lifecycle" }</h1>
                 <p class="lede">
@@ -47,19 +58,22 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
                     let cb = props.on_preset.clone();
                     let id = preset.id;
                     html! {
-                        <button type="button" data-preset={id} title={preset.about}
+                        <button type="button" data-preset={id}
                             aria-pressed={(props.preset == Some(id)).to_string()}
                             onclick={move |_| cb.emit(id)}>{ preset.title }</button>
                     }
                 }) }
             </nav>
+            if let Some(about) = about {
+                <p class="preset-about" data-preset-about="">{ about }</p>
+            }
             <div class="controls" role="group" aria-label="Alloc runner">
                 if !props.run_mode {
-                    { button("All pending", "Report every task pending (needed after a restart)", &props.on_all_pending) }
-                    { button("Restart", "Alloc restart: back to init, every gate closed", &props.on_restart) }
-                    { button("Restore", "Alloc restore: apply the current states through restore()", &props.on_restore) }
+                    { button("All pending", "report every task pending, as task runners do after a restart", &props.on_all_pending) }
+                    { button("Restart", "nomad alloc restart: back to init, every gate closed until every task is reported pending", &props.on_restart) }
+                    { button("Restore", "a client restart: the current states through restore(), which may skip init", &props.on_restore) }
                 }
-                { button("Reset", "Same tasks, all pending, new coordinator", &props.on_reset) }
+                { button("Reset", "the same tasks, all pending, on a new coordinator", &props.on_reset) }
                 <label class="share">
                     <span>{ "Share link" }</span>
                     <input type="text" readonly=true value={props.share.clone()} data-share="" />
@@ -67,4 +81,19 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
             </div>
         </header>
     }
+}
+
+/// The skip link moves the focus itself: following `#diagram-title` would
+/// change the URL hash, which holds the share link.
+fn skip_to_diagram() -> Callback<MouseEvent> {
+    Callback::from(|e: MouseEvent| {
+        e.prevent_default();
+        let target = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.get_element_by_id("diagram-panel"));
+        if let Some(Ok(panel)) = target.map(wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>)
+        {
+            let _ = panel.focus();
+        }
+    })
 }
