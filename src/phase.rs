@@ -78,6 +78,24 @@ impl Phase {
         }
     }
 
+    /// The phases one update passes through on its way from `self` to `to`,
+    /// ends excluded: the exit-rule chain between them (`main` → `wait_alloc`
+    /// passes `poststart`). Empty when `to` is not down the chain: the
+    /// alloc-done rule goes to `poststop` directly, a restart back to `init`.
+    pub fn passed_through(self, to: Phase) -> Vec<Phase> {
+        let mut path = Vec::new();
+        let mut at = self;
+        // The chain has at most five rules.
+        while let Some(rule) = at.exit_rule() {
+            if rule.to == to {
+                return path;
+            }
+            path.push(rule.to);
+            at = rule.to;
+        }
+        Vec::new()
+    }
+
     /// The phase's name: `init`, `prestart`, `main`, `poststart`, `wait_alloc`, `poststop`.
     pub const fn as_str(self) -> &'static str {
         match self {
@@ -249,6 +267,17 @@ mod tests {
             .unwrap_err()
             .to_string()
             .contains("`later`"));
+    }
+
+    #[test]
+    fn an_update_passes_through_the_exit_rule_chain() {
+        use Phase::*;
+        assert_eq!(Main.passed_through(WaitAlloc), [Poststart]);
+        assert_eq!(Init.passed_through(WaitAlloc), [Prestart, Main, Poststart]);
+        assert_eq!(Prestart.passed_through(Main), []);
+        assert_eq!(Main.passed_through(Poststop), [], "alloc done: directly");
+        assert_eq!(Main.passed_through(Init), [], "a restart goes back");
+        assert_eq!(Poststop.passed_through(Init), []);
     }
 
     #[test]

@@ -166,6 +166,7 @@ test("the FSM graph: each rule's arrow, the next ones highlighted with their unm
   await setState(page, "web", "running");
   // No poststart task: main → poststart → wait_alloc in one report.
   assert.equal(await phase(page), "wait_alloc");
+  assert.match(await page.textContent(".log li"), /web → running — main → poststart → wait_alloc/, "the log says poststart was passed");
   assert.deepEqual(await nextArrows(page), ["any-poststop"], "wait_alloc leaves only by the shortcut");
   await setState(page, "web", "dead");
   await setState(page, "proxy", "dead");
@@ -236,6 +237,56 @@ test("time travel: step back three reports and forward again, exactly; a new rep
   await page.waitForSelector('[data-history="3/3"]');
   assert.match(await page.textContent(".history-now"), /after report 3 of 3: init → dead \(failed\) \(you\)/);
   await page.screenshot({ path: `${shots}/inspector-history.png` });
+  assert.deepEqual(page.problems, []);
+  await page.close();
+});
+
+test("a whole lifecycle from the keyboard, on the diagram's runner boxes", async () => {
+  const page = await ctx.open("#migrate=prestart-ephemeral,pending&web=main,pending&bye=poststop,pending");
+  /** Tabs to `task`'s runner box, opens its menu, picks `state` with the arrow keys. */
+  async function report(task, state) {
+    const box = `[data-task="${task}"]`;
+    let found = false;
+    for (let i = 0; i < 60 && !found; i++) {
+      await page.keyboard.press("Tab");
+      found = await page.$eval(box, (el) => el === document.activeElement);
+    }
+    assert.ok(found, `${task}'s runner box is reachable with Tab`);
+    await page.keyboard.press("Enter");
+    await page.waitForSelector(`[data-runner-menu="${task}"]`);
+    assert.equal(await page.getAttribute(box, "aria-expanded"), "true");
+    const items = await page.$$eval(`[data-runner-menu="${task}"] [role=menuitem]`, (els) => els.map((e) => e.dataset.report));
+    assert.ok(items.includes(state), `${task}'s menu offers ${state}: ${items}`);
+    for (let k = 0; k < items.indexOf(state); k++) await page.keyboard.press("ArrowDown");
+    assert.equal(await page.evaluate(() => document.activeElement.dataset.report), state);
+    await page.keyboard.press("Enter");
+    await page.waitForSelector(`[data-runner-menu]`, { state: "detached" });
+    assert.ok(await page.$eval(box, (el) => el === document.activeElement), "the focus is back on the runner box");
+    await page.keyboard.press("Shift+Tab"); // the next search starts before it
+  }
+  // Escape closes a menu without reporting.
+  await page.focus('[data-task="web"]');
+  await page.keyboard.press(" ");
+  await page.waitForSelector('[data-runner-menu="web"]');
+  await page.keyboard.press("Escape");
+  await page.waitForSelector("[data-runner-menu]", { state: "detached" });
+  assert.equal(await stateOf(page, "web"), "pending");
+  await page.keyboard.press("Shift+Tab");
+
+  await page.waitForSelector('[data-task="migrate"][data-waiting="false"]');
+  await report("migrate", "running");
+  await report("migrate", "dead");
+  assert.equal(await phase(page), "main");
+  await page.waitForSelector('[data-task="web"][data-waiting="false"]');
+  await report("web", "running");
+  assert.equal(await phase(page), "wait_alloc");
+  await report("web", "dead");
+  assert.equal(await phase(page), "poststop");
+  await page.waitForSelector('[data-task="bye"][data-waiting="false"]');
+  await report("bye", "running");
+  await report("bye", "dead");
+  assert.deepEqual(await page.$$eval("[data-task]", (els) => els.map((e) => e.dataset.status)), ["exited", "exited", "exited"]);
+  assert.equal(await page.locator("[data-flag]").count(), 0, "every report was one Nomad could make");
   assert.deepEqual(page.problems, []);
   await page.close();
 });

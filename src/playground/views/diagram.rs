@@ -13,8 +13,10 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
+use wasm_bindgen::JsCast;
+
 use crate::playground::{RunnerStatus, TaskView};
-use crate::{Phase, Stage};
+use crate::{Phase, Stage, TaskState};
 
 #[derive(Properties, PartialEq)]
 pub struct DiagramProps {
@@ -22,6 +24,39 @@ pub struct DiagramProps {
     /// The stages that have tasks, and whether each gate is open.
     pub gates: Rc<Vec<(Stage, bool)>>,
     pub runners: Rc<Vec<TaskView>>,
+    /// Switchboard mode: a runner box opens a menu of the states its alloc
+    /// runner could report next, and a pick is reported here.
+    #[prop_or_default]
+    pub on_report: Option<Callback<(usize, TaskState)>>,
+}
+
+/// The states a task runner could report next, most likely first: a
+/// waiting or admitted task starts (or is killed, or fails to start), a
+/// running one exits, fails or restarts, a dead one is restarted.
+fn next_states(task: &TaskView) -> &'static [(&'static str, TaskState)] {
+    const RUNNING: (&str, TaskState) = ("running", TaskState::running());
+    const DEAD: (&str, TaskState) = ("dead", TaskState::dead());
+    const FAILED: (&str, TaskState) = ("failed", TaskState::failed());
+    const PENDING: (&str, TaskState) = ("pending", TaskState::pending());
+    match task.status() {
+        RunnerStatus::Waiting | RunnerStatus::Admitted => &[RUNNING, DEAD, FAILED],
+        RunnerStatus::Running => &[DEAD, FAILED, PENDING],
+        RunnerStatus::Exited | RunnerStatus::Failed => &[PENDING, RUNNING],
+    }
+}
+
+/// Focuses the first element `selector` finds on the page.
+fn focus(selector: &str) {
+    let found = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.query_selector(selector).ok().flatten());
+    if let Some(el) = found {
+        if let Some(el) = el.dyn_ref::<web_sys::HtmlElement>() {
+            let _ = el.focus();
+        } else if let Some(el) = el.dyn_ref::<web_sys::SvgElement>() {
+            let _ = el.focus();
+        }
+    }
 }
 
 /// The diagram's own styles, inside the SVG so that an export is styled too.
@@ -46,6 +81,8 @@ pub const STYLE: &str = r#"
 .diagram .runner-box rect.running { fill: #eff6ff; }
 .diagram .runner-box rect.dead { fill: #f1f5f9; }
 .diagram .runner-box.waiting rect { stroke-dasharray: 5 4; }
+.diagram .runner-box[role=button] { cursor: pointer; outline: none; }
+.diagram .runner-box[role=button]:focus-visible rect, .diagram .runner-box[aria-expanded=true] rect { stroke: #1d4ed8; stroke-width: 3; }
 @media (prefers-reduced-motion: reduce) { .diagram .wire, .diagram .gate rect { transition: none; } }
 @media (prefers-color-scheme: dark) {
   .diagram .bg { fill: #0f172a; }
@@ -137,8 +174,34 @@ pub fn Diagram(props: &DiagramProps) -> Html {
     let (lanes, height) = lay_out(&props.gates, &props.runners);
     let bus_end = lanes.last().map_or(cy + ch, |l| l.gate_y + GATE_H / 2);
 
+    // The runner whose menu is open.
+    let menu = use_state(|| None::<usize>);
+    {
+        // An opened menu takes the focus (its first item).
+        let open = *menu;
+        use_effect_with(open, move |open| {
+            if open.is_some() {
+                focus("[data-runner-menu] [role=menuitem]");
+            }
+        });
+    }
+    let operable = props.on_report.is_some();
+    let open_menu = {
+        let menu = menu.clone();
+        Callback::from(move |i: usize| menu.set(Some(i)))
+    };
+    // The open menu sits just under its runner box (in % of the drawing's height).
+    let menu_top = menu.and_then(|i| {
+        lanes
+            .iter()
+            .flat_map(|l| &l.runners)
+            .find(|(t, _)| *t == i)
+            .map(|(_, y)| (y + RUNNER_H) * 100 / height)
+    });
     html! {
-        <svg class="diagram" xmlns="http://www.w3.org/2000/svg" viewBox={format!("0 0 {WIDTH} {height}")} role="img"
+        <div class="diagram-wrap">
+        <svg class="diagram" xmlns="http://www.w3.org/2000/svg" viewBox={format!("0 0 {WIDTH} {height}")}
+            role={if operable { "group" } else { "img" }}
             aria-label={format!("Diagram: the coordinator is in {}; {} of {} gates open",
                 props.phase, props.gates.iter().filter(|(_, o)| *o).count(), props.gates.len())}>
             <style>{ STYLE }</style>
@@ -168,14 +231,105 @@ pub fn Diagram(props: &DiagramProps) -> Html {
                 <path d={format!("M {BUS_X} {} V {bus_end}", cy + ch)} class="control" data-connector="bus" />
                 <text x={(BUS_X + 6).to_string()} y={(cy + ch + 18).to_string()} class="small muted">{ "Open/Close" }</text>
             }
-            { for lanes.iter().map(|lane| self::lane(lane, &props.runners)) }
+            { for lanes.iter().map(|lane| self::lane(lane, &props.runners, operable.then_some(&open_menu), *menu)) }
         </svg>
+        if let (Some(i), Some(on_report)) = (*menu, &props.on_report) {
+            if let Some(task) = props.runners.get(i) {
+                { runner_menu(task, on_report, &menu, menu_top.unwrap_or(100)) }
+            }
+        }
+        </div>
+    }
+}
+
+/// The menu a runner box opens: the states its alloc runner could report
+/// next. Arrow keys move, Enter picks, Escape closes; the focus goes back
+/// to the runner box.
+fn runner_menu(
+    task: &TaskView,
+    on_report: &Callback<(usize, TaskState)>,
+    menu: &UseStateHandle<Option<usize>>,
+    top_percent: i32,
+) -> Html {
+    let i = task.index;
+    let name = task.spec.name.clone();
+    let waiting = task.status() == RunnerStatus::Waiting;
+    let back = format!(
+        "[data-task=\"{}\"]",
+        name.replace('\\', "\\\\").replace('"', "\\\"")
+    );
+    let close = {
+        let (menu, back) = (menu.clone(), back.clone());
+        move || {
+            menu.set(None);
+            focus(&back);
+        }
+    };
+    let onkeydown = {
+        let close = close.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            let step: i32 = match e.key().as_str() {
+                "ArrowDown" => 1,
+                "ArrowUp" => -1,
+                "Escape" => {
+                    e.prevent_default();
+                    return close();
+                }
+                _ => return,
+            };
+            e.prevent_default();
+            // Move the focus among the menu's items, wrapping around.
+            let Some(item) = e.target_dyn_into::<web_sys::Element>() else {
+                return;
+            };
+            let next = if step > 0 {
+                item.next_element_sibling()
+            } else {
+                item.previous_element_sibling()
+            };
+            let wrap = item.parent_element().and_then(|m| {
+                if step > 0 {
+                    m.first_element_child()
+                } else {
+                    m.last_element_child()
+                }
+            });
+            if let Some(Ok(el)) = next.or(wrap).map(|n| n.dyn_into::<web_sys::HtmlElement>()) {
+                let _ = el.focus();
+            }
+        })
+    };
+    html! {
+        <div class="runner-menu" role="menu" aria-label={format!("Report {name} as")}
+            style={format!("top: {top_percent}%")}
+            data-runner-menu={name.clone()} {onkeydown}>
+            { for next_states(task).iter().map(|&(label, state)| {
+                let on_report = on_report.clone();
+                let close = close.clone();
+                html! {
+                    <button type="button" role="menuitem" tabindex="-1" data-report={label}
+                        onclick={move |_| { on_report.emit((i, state)); close(); }}>
+                        { format!("{name} → {label}") }
+                        if waiting && label == "running" {
+                            <span class="menu-note">{ " (Nomad would not: its gate is closed)" }</span>
+                        }
+                    </button>
+                }
+            }) }
+            <button type="button" role="menuitem" tabindex="-1" data-report="cancel"
+                onclick={move |_| close()}>{ "cancel" }</button>
+        </div>
     }
 }
 
 /// One gate, its Open/Close arrow from the bus, and its task runners wired
 /// to it by a trunk down its lane.
-fn lane(lane: &Lane, runners: &[TaskView]) -> Html {
+fn lane(
+    lane: &Lane,
+    runners: &[TaskView],
+    open_menu: Option<&Callback<usize>>,
+    menu: Option<usize>,
+) -> Html {
     let Lane {
         stage,
         open,
@@ -194,31 +348,65 @@ fn lane(lane: &Lane, runners: &[TaskView]) -> Html {
                     { stage_label(stage) }{ ": " }<tspan class="gate-state">{ state }</tspan>
                 </text>
             </g>
-            { for lane.runners.iter().map(|&(i, y)| runner(&runners[i], y, gate_y + GATE_H, stage, open)) }
+            { for lane.runners.iter().map(|&(i, y)| runner(&runners[i], y, gate_y + GATE_H, stage, open, open_menu, menu == Some(i))) }
         </g>
     }
 }
 
 /// A task runner box at `y`, wired from its gate's bottom (`from_y`).
-fn runner(task: &TaskView, y: i32, from_y: i32, stage: Stage, open: bool) -> Html {
+#[allow(clippy::too_many_arguments)] // a drawing's coordinates, spelled out
+fn runner(
+    task: &TaskView,
+    y: i32,
+    from_y: i32,
+    stage: Stage,
+    open: bool,
+    open_menu: Option<&Callback<usize>>,
+    expanded: bool,
+) -> Html {
     let mid = y + RUNNER_H / 2;
+    let i = task.index;
+    // In the switchboard a runner box is a button that opens its menu.
+    let (onclick, onkeydown) = match open_menu {
+        Some(cb) => {
+            let (click, key) = (cb.clone(), cb.clone());
+            (
+                Some(Callback::from(move |_: MouseEvent| click.emit(i))),
+                Some(Callback::from(move |e: KeyboardEvent| {
+                    if matches!(e.key().as_str(), "Enter" | " ") {
+                        e.prevent_default();
+                        key.emit(i);
+                    }
+                })),
+            )
+        }
+        None => (None, None),
+    };
+    let operable = open_menu.is_some();
     html! {
         <g class={classes!("runner-box", task.status().class())}
             data-task={task.spec.name.clone()} data-status={task.status().class()}
             data-waiting={(task.status() == RunnerStatus::Waiting).to_string()}
-            data-state={task.state.state.as_str()}>
+            data-state={task.state.state.as_str()}
+            role={operable.then_some("button")} tabindex={operable.then_some("0")}
+            aria-haspopup={operable.then_some("menu")}
+            aria-expanded={operable.then(|| expanded.to_string())}
+            {onclick} {onkeydown}>
             <path d={format!("M {TRUNK_X} {from_y} V {mid} H {}", RUNNER_X)} class={line_class(open)}
                 data-wire={stage.as_str()} data-connector="wire" />
             <rect x={RUNNER_X.to_string()} y={y.to_string()} width={RUNNER_W.to_string()} height={RUNNER_H.to_string()} rx="4"
                 class={task.state.state.as_str()} />
-            <text x={(RUNNER_X + 8).to_string()} y={(y + 15).to_string()} class="small muted">
-                { stage_label(stage) }
-            </text>
-            <text x={(RUNNER_X + 8).to_string()} y={(y + 32).to_string()} class="task-name">
-                { truncate(&task.spec.name, 20) }
-            </text>
-            <text x={(RUNNER_X + 8).to_string()} y={(y + 47).to_string()} class="small">
-                { task.status().label() }
+            // One text, three lines: its words read (and name the button) in order, spaced.
+            <text x={(RUNNER_X + 8).to_string()} y={(y + 15).to_string()}>
+                <tspan x={(RUNNER_X + 8).to_string()} y={(y + 15).to_string()} class="small muted">
+                    { stage_label(stage) }{ " " }
+                </tspan>
+                <tspan x={(RUNNER_X + 8).to_string()} y={(y + 32).to_string()} class="task-name">
+                    { truncate(&task.spec.name, 20) }{ " " }
+                </tspan>
+                <tspan x={(RUNNER_X + 8).to_string()} y={(y + 47).to_string()} class="small">
+                    { task.status().label() }
+                </tspan>
             </text>
         </g>
     }

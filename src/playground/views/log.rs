@@ -36,7 +36,10 @@ pub fn event_log(props: &EventLogProps) -> Html {
                     <span class="cause">{ &entry.cause }</span>
                     if let Some(t) = entry.transition {
                         <span class="phase-change">
-                            { format!(" — {} → {}", t.from, t.to) }
+                            { format!(" — {}", t.from) }
+                            // Phases passed through in the same update are said too.
+                            { for t.from.passed_through(t.to).into_iter().map(|p| format!(" → {p}")) }
+                            { format!(" → {}", t.to) }
                         </span>
                         if !t.opened.is_empty() {
                             <span class="opened">{ format!("; opened {}", stages(t.opened)) }</span>

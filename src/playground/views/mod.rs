@@ -83,9 +83,10 @@ impl Page<'_> {
     }
 }
 
-fn diagram(page: &Page, runners: &Rc<Vec<TaskView>>) -> Html {
+fn diagram(page: &Page, runners: &Rc<Vec<TaskView>>, link: &Scope<App>) -> Html {
     html! {
-        <Diagram phase={page.coordinator().phase()} gates={page.gates()} runners={runners.clone()} />
+        <Diagram phase={page.coordinator().phase()} gates={page.gates()} runners={runners.clone()}
+            on_report={(page.mode == Mode::Manual).then(|| to_board(link, |(i, s)| BoardMsg::SetState(i, s)))} />
     }
 }
 
@@ -122,7 +123,7 @@ pub fn embed(page: &Page, link: &Scope<App>) -> Html {
                 <a href={page.share.clone().replacen("?embed", "?", 1)}
                     target="_blank" rel="noopener">{ "Open in the playground ↗" }</a>
             </div>
-            { diagram(page, &runners) }
+            { diagram(page, &runners, link) }
             { task_list(page, &runners, link, true) }
         </main>
     }
@@ -266,7 +267,7 @@ fn diagram_panel(page: &Page, runners: &Rc<Vec<TaskView>>, link: &Scope<App>) ->
                     <button type="button" data-export="ascii" onclick={export(|| Export::Ascii)}>{ "ASCII" }</button>
                 </div>
             </div>
-            { diagram(page, runners) }
+            { diagram(page, runners, link) }
             if let Some(run) = page.run {
                 { run_section(page, run, link) }
             } else if page.mode == Mode::Manual {
