@@ -237,6 +237,20 @@ test("time travel: step back three reports and forward again, exactly; a new rep
   await page.waitForSelector('[data-history="3/3"]');
   assert.match(await page.textContent(".history-now"), /after report 3 of 3: init → dead \(failed\) \(you\)/);
   await page.screenshot({ path: `${shots}/inspector-history.png` });
+  // The share link carries the history: a new page replays it to the same moment.
+  await page.click('[data-travel="back"]');
+  await page.waitForSelector('[data-history="2/3"]');
+  const here = await moment(page);
+  const link = await page.inputValue("[data-share]");
+  assert.match(link, /~h=2&~r=/);
+  const again = await ctx.open(link.slice(link.indexOf("#")));
+  await again.waitForSelector('[data-history="2/3"]');
+  assert.deepEqual(await moment(again), here);
+  await again.click('[data-travel="forward"]');
+  await again.waitForSelector('[data-history="3/3"]');
+  assert.equal(await stateOf(again, "init"), "failed");
+  assert.deepEqual(again.problems, []);
+  await again.close();
   assert.deepEqual(page.problems, []);
   await page.close();
 });

@@ -143,7 +143,8 @@ test("a share link reopens the same tasks and states in a new page", async () =>
   await setState(page, "connect-proxy", "running");
   assert.equal(await phase(page), "main");
   const link = await page.inputValue("[data-share]");
-  assert.match(link, /#connect-proxy=prestart-sidecar,running&web=main,pending$/);
+  // The tasks as loaded, then the history of reports since (replayed on open).
+  assert.match(link, /#connect-proxy=prestart-sidecar,pending&web=main,pending&~h=1&~r=uyrp,connect-proxy%20%E2%86%92%20running$/);
   const again = await ctx.browser.newPage();
   await again.goto(link);
   await again.waitForSelector("[data-phase]");

@@ -189,7 +189,7 @@ test("?embed shows the compact diagram-and-controls view", async () => {
   await page.click('[data-task-card="web"] [data-state-button="dead"]');
   assert.equal(await phase(page), "poststop");
   assert.equal(await page.getAttribute('[data-gate="poststop"]', "data-open"), "true");
-  assert.match(await page.getAttribute(".embed-head a", "href"), /#web=main,dead&cleanup=poststop,pending$/);
+  assert.match(await page.getAttribute(".embed-head a", "href"), /#web=main,pending&cleanup=poststop,pending&~h=1&~r=uydp,web%20%E2%86%92%20dead$/);
   await page.setViewportSize({ width: 480, height: 600 });
   await page.screenshot({ path: `${shots}/10-embed.png`, fullPage: true });
   assert.deepEqual(page.problems, []);

@@ -81,11 +81,20 @@ impl App {
     /// The URL hash for the page as it is: the scenario, and in run mode how
     /// it runs.
     pub(super) fn share_hash(&self) -> String {
-        let mut scenario = self.board.scenario().clone();
+        let mut scenario = self.board.shared();
         if self.mode == Mode::Run {
+            // Run mode's link is the run, from the states shown.
+            scenario = self.board.scenario().clone();
             scenario.run = Some(self.run.spec());
         }
-        scenario.to_hash()
+        let hash = scenario.to_hash();
+        // A history too long for a link is left out of it: the link then
+        // carries the moment shown, as it did before there was a history.
+        if hash.len() > crate::limits::MAX_LINK_LEN && !scenario.history.reports.is_empty() {
+            scenario = self.board.scenario().clone();
+            return scenario.to_hash();
+        }
+        hash
     }
 
     pub(super) fn start_run_if_shown(&mut self) {

@@ -10,7 +10,7 @@ mod switchboard;
 
 pub use import::{ImportOutcome, ImportState, Imported};
 pub use run::{seconds, RunState, TICK_MS};
-pub use switchboard::{Arm, Switchboard};
+pub use switchboard::{who_made, Arm, Switchboard};
 
 use crate::Transition;
 

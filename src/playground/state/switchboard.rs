@@ -6,7 +6,7 @@ use std::rc::Rc;
 
 use super::{EventLog, Who};
 use crate::limits::{MAX_NAME_BYTES, MAX_PLAYGROUND_TASKS};
-use crate::tools::scenario::Scenario;
+use crate::tools::scenario::{Call, History, Report, Scenario};
 use crate::tools::sim::alloc::Group;
 use crate::{
     validate_tasks, Coordinator, Hook, Lifecycle, Status, TaskSpec, TaskState, Transition, Wait,
@@ -48,29 +48,18 @@ pub struct Switchboard {
     group: u64,
     /// The scenario as loaded, which a replay starts from.
     origin: Scenario,
-    /// Every report since the load, in order, as a replay repeats it.
-    history: Vec<Step>,
-    /// How many of them the coordinator has heard: less than all after
-    /// stepping back.
-    cursor: usize,
+    /// Every report since the load, in order, as a replay repeats it, and
+    /// how many of them the coordinator has heard (fewer after stepping back).
+    history: History,
 }
 
-/// How a report reached the coordinator.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Call {
-    Update,
-    Restore,
-    Restart,
-}
-
-/// One report since the load: who made it, in words, and what the
-/// coordinator was told (every task's state, through `call`).
-#[derive(Debug, Clone, PartialEq)]
-pub struct Step {
-    pub who: Who,
-    pub cause: String,
-    call: Call,
-    states: Vec<TaskState>,
+/// Who made a report of the history.
+pub fn who_made(applied: bool) -> Who {
+    if applied {
+        Who::Apply
+    } else {
+        Who::You
+    }
 }
 
 impl Default for Switchboard {
@@ -80,6 +69,7 @@ impl Default for Switchboard {
                 tasks: Vec::new(),
                 states: Vec::new(),
                 run: None,
+                history: History::default(),
             },
             coordinator: Rc::new(Coordinator::default()),
             generation: 0,
@@ -92,9 +82,9 @@ impl Default for Switchboard {
                 tasks: Vec::new(),
                 states: Vec::new(),
                 run: None,
+                history: History::default(),
             },
-            history: Vec::new(),
-            cursor: 0,
+            history: History::default(),
         }
     }
 }
@@ -138,6 +128,8 @@ impl Switchboard {
         let coordinator = Coordinator::new(scenario.tasks.clone()).map_err(|e| e.to_string())?;
         // How run mode runs the group is run mode's business.
         scenario.run = None;
+        // A link's history is replayed up to the moment it shows.
+        let history = std::mem::take(&mut scenario.history);
         self.group += 1;
         self.log.push(
             self.group,
@@ -146,9 +138,28 @@ impl Switchboard {
             None,
         );
         self.origin = scenario.clone();
-        self.history.clear();
-        self.cursor = 0;
-        self.start(coordinator, scenario)
+        let arms = self.start(coordinator, scenario)?;
+        if history.reports.is_empty() {
+            self.history = History::default();
+            return Ok(arms);
+        }
+        self.history = History {
+            reports: history.reports,
+            at: 0,
+        };
+        self.travel(history.at)
+    }
+
+    /// What a share link carries: the scenario as loaded and the history
+    /// since, or (with no report yet) the scenario as it is.
+    pub fn shared(&self) -> Scenario {
+        if self.history.reports.is_empty() {
+            return self.scenario.clone();
+        }
+        Scenario {
+            history: self.history.clone(),
+            ..self.origin.clone()
+        }
     }
 
     /// Installs `coordinator` for `scenario` and makes the first report.
@@ -171,8 +182,8 @@ impl Switchboard {
     }
 
     /// The reports since the load, and how many the coordinator has heard.
-    pub fn history(&self) -> (&[Step], usize) {
-        (&self.history, self.cursor)
+    pub fn history(&self) -> &History {
+        &self.history
     }
 
     /// Goes back (or forward again) to the moment after the first `to`
@@ -180,29 +191,31 @@ impl Switchboard {
     /// from the start, so it is exactly as it was then. A new report from
     /// there forks the history (the reports ahead are dropped).
     pub fn travel(&mut self, to: usize) -> Result<Vec<Arm>, String> {
-        let to = to.min(self.history.len());
-        if to == self.cursor {
+        let to = to.min(self.history.reports.len());
+        if to == self.history.at {
             return Ok(Vec::new());
         }
         let coordinator = Coordinator::new(self.origin.tasks.clone()).map_err(|e| e.to_string())?;
         self.log.rewind(self.group);
         let arms = self.start(coordinator, self.origin.clone())?;
-        // Bounded by the history: one step per report the user made.
-        let steps = self.history[..to].to_vec();
-        for step in steps {
-            self.scenario.states = step.states;
-            let restore = match step.call {
+        // Bounded by the history: one report per click, or per entry of a
+        // share link (itself at most MAX_LINK_LEN long).
+        let reports = self.history.reports[..to].to_vec();
+        for report in reports {
+            self.scenario.states = report.states;
+            let who = who_made(report.applied);
+            let restore = match report.call {
                 Call::Restart => {
                     let transition = self.coordinator.restart();
-                    self.record(step.who, step.cause, transition);
+                    self.record(who, report.cause, transition);
                     continue;
                 }
                 Call::Restore => true,
                 Call::Update => false,
             };
-            self.report(step.who, step.cause, restore)?;
+            self.report(who, report.cause, restore)?;
         }
-        self.cursor = to;
+        self.history.at = to;
         // Every runner waits anew on the new coordinator (`start` armed them).
         Ok(arms)
     }
@@ -218,14 +231,14 @@ impl Switchboard {
             Call::Update => self.report(who, cause.clone(), false)?,
             Call::Restore => self.report(who, cause.clone(), true)?,
         };
-        self.history.truncate(self.cursor);
-        self.history.push(Step {
-            who,
-            cause,
+        self.history.reports.truncate(self.history.at);
+        self.history.reports.push(Report {
             call,
+            applied: who == Who::Apply,
+            cause,
             states: self.scenario.states.clone(),
         });
-        self.cursor = self.history.len();
+        self.history.at = self.history.reports.len();
         Ok(arms)
     }
 
@@ -788,13 +801,13 @@ mod tests {
         }
         board.restart();
         moments.push(moment(&board));
-        assert_eq!(board.history().0.len(), 5);
+        assert_eq!(board.history().reports.len(), 5);
         let log_len = board.log().entries().len();
         // Back three reports, one at a time, then forward again.
         for to in [4, 3, 2] {
             assert!(!board.travel(to).unwrap().is_empty(), "runners wait anew");
             assert_eq!(moment(&board), moments[to], "after {to} reports");
-            assert_eq!(board.history().1, to);
+            assert_eq!(board.history().at, to);
         }
         assert_eq!(
             board.log().entries().len(),
@@ -817,12 +830,27 @@ mod tests {
         // A new report after stepping back forks: the steps ahead are gone.
         board.travel(2).unwrap();
         board.set_state(0, TaskState::failed()).unwrap();
-        let (steps, cursor) = board.history();
-        assert_eq!((steps.len(), cursor), (3, 3));
-        assert_eq!(steps[2].cause, "init → dead (failed)");
-        assert_eq!(steps[2].who, Who::You);
+        let history = board.history();
+        assert_eq!((history.reports.len(), history.at), (3, 3));
+        assert_eq!(history.reports[2].cause, "init → dead (failed)");
+        assert!(!history.reports[2].applied);
+        // The share link carries the history; loading it comes back to this moment.
+        board.travel(2).unwrap();
+        let here = moment(&board);
+        let link = board.shared().to_hash();
+        let mut again = Switchboard::default();
+        again
+            .load(Scenario::from_hash(&link).unwrap(), "link")
+            .unwrap();
+        assert_eq!(moment(&again), here);
+        assert_eq!(again.history(), board.history());
+        assert_eq!(
+            again.log().entries().len(),
+            2 + 2,
+            "load, first report, two reports"
+        );
         // A load starts a new history.
         board.reset().unwrap();
-        assert_eq!(board.history().0.len(), 0);
+        assert_eq!(board.history().reports.len(), 0);
     }
 }

@@ -18,7 +18,7 @@ use yew::prelude::*;
 
 use super::app::App;
 use super::msg::{BoardMsg, Export, ImportMsg, Mode, Msg, RunMsg};
-use super::state::{seconds, ImportState, RunState, Switchboard};
+use super::state::{seconds, who_made, ImportState, RunState, Switchboard};
 use super::TaskView;
 use crate::tools::sim::{Outside, Simulation, EVENTS_KEPT};
 use crate::{Coordinator, Stage};
@@ -182,7 +182,8 @@ pub fn full(page: &Page, link: &Scope<App>) -> Html {
 /// Switchboard mode: the reports since the load, to step back and forward
 /// through (a slider, and buttons that stay focusable at either end).
 fn history_bar(board: &Switchboard, link: &Scope<App>) -> Html {
-    let (steps, at) = board.history();
+    let history = board.history();
+    let (steps, at) = (&history.reports, history.at);
     let total = steps.len();
     let travel =
         move |to: usize| link.callback(move |_: MouseEvent| Msg::Board(BoardMsg::Travel(to)));
@@ -194,7 +195,7 @@ fn history_bar(board: &Switchboard, link: &Scope<App>) -> Html {
         Some(step) => format!(
             "after report {at} of {total}: {} ({})",
             step.cause,
-            step.who.label()
+            who_made(step.applied).label()
         ),
         None => format!("as loaded, before any of {total} reports"),
     };

@@ -19,7 +19,7 @@ use super::{ImportedGroup, ImportedJob};
 use crate::error::Error;
 use crate::limits::MAX_PLAYGROUND_TASKS;
 use crate::model::TaskState;
-use crate::tools::scenario::{parse_state_token, state_token, RunSpec, Scenario};
+use crate::tools::scenario::{parse_state_token, state_token, History, RunSpec, Scenario};
 use crate::tools::sim::Behaviour;
 use crate::validate_tasks;
 
@@ -123,6 +123,7 @@ fn group_scenario(job: &ImportedJob, group: &ImportedGroup) -> Result<Scenario, 
             behaviours,
             max_run_duration_ms: group.max_run_duration.map(|ns| ns / 1_000_000),
         }),
+        history: History::default(),
     })
 }
 

@@ -9,12 +9,14 @@
 //! where `<runs>` is `start:run:exit` joined by `;` (`run` is `-` for until
 //! killed; `exit` a code, `oom`, `start` or `fatal` for a start error that is
 //! recoverable or not) and a restart policy is `attempts,interval ms,delay
-//! ms,fail|delay`; `~max=<ms>` is the group's `max_run_duration`. `~` is
-//! escaped in task names, so these never clash.
+//! ms,fail|delay`; `~max=<ms>` is the group's `max_run_duration`. A
+//! switchboard session's history follows: `~h=<reports heard>`, then one
+//! `~r=` entry per report (`report_token` spells them out); the task states are then
+//! where the history starts. `~` is escaped in task names, so these never clash.
 
 use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, CONTROLS};
 
-use super::{RunSpec, Scenario};
+use super::{Call, History, Report, RunSpec, Scenario};
 use crate::error::Error;
 use crate::limits::{MAX_LINK_LEN, MAX_PLAYGROUND_TASKS, MAX_RUNS};
 use crate::model::{Stage, Status, TaskSpec, TaskState};
@@ -66,6 +68,12 @@ impl Scenario {
                 entries.push(entry);
             }
         }
+        if !self.history.reports.is_empty() {
+            entries.push(format!("~h={}", self.history.at));
+            for report in &self.history.reports {
+                entries.push(report_token(report));
+            }
+        }
         entries.join("&")
     }
 
@@ -97,12 +105,18 @@ impl Scenario {
             tasks: Vec::new(),
             states: Vec::new(),
             run: None,
+            history: History::default(),
         };
         let mut run_entries = Vec::new();
+        let mut history_entries = Vec::new();
         for (i, entry) in hash.split('&').enumerate() {
             if entry.starts_with("~run=") || entry.starts_with("~t.") || entry.starts_with("~max=")
             {
                 run_entries.push((i, entry));
+                continue;
+            }
+            if entry.starts_with("~h=") || entry.starts_with("~r=") {
+                history_entries.push((i, entry));
                 continue;
             }
             if scenario.tasks.len() == MAX_PLAYGROUND_TASKS {
@@ -124,6 +138,9 @@ impl Scenario {
         if !run_entries.is_empty() {
             let run = parse_run(&scenario.tasks, &run_entries)?;
             scenario.run = Some(run);
+        }
+        if !history_entries.is_empty() {
+            scenario.history = parse_history(scenario.tasks.len(), &history_entries)?;
         }
         Ok(scenario)
     }
@@ -291,6 +308,106 @@ fn parse_run(tasks: &[TaskSpec], entries: &[(usize, &str)]) -> Result<RunSpec, E
     Ok(run)
 }
 
+/// A report as a link entry: `~r=<call><by><states>,<cause>`, where `call`
+/// is `u` (update), `o` (restore) or `x` (restart), `by` is `a` when it
+/// applied what Nomad would do and `y` otherwise, each task's state is one
+/// letter (`p`, `r`, `d`, `f` for dead and failed, `P`/`R` for pending or
+/// running and failed) and the cause is percent-encoded.
+fn report_token(report: &Report) -> String {
+    let call = match report.call {
+        Call::Update => 'u',
+        Call::Restore => 'o',
+        Call::Restart => 'x',
+    };
+    let by = if report.applied { 'a' } else { 'y' };
+    let states: String = report
+        .states
+        .iter()
+        .map(|s| match (s.state, s.failed) {
+            (Status::Pending, false) => 'p',
+            (Status::Pending, true) => 'P',
+            (Status::Running, false) => 'r',
+            (Status::Running, true) => 'R',
+            (Status::Dead, false) => 'd',
+            (Status::Dead, true) => 'f',
+        })
+        .collect();
+    let cause = utf8_percent_encode(&report.cause, NAME_ESCAPES);
+    format!("~r={call}{by}{states},{cause}")
+}
+
+/// Reads `~h=<at>` and the `~r=` entries in order: each report names a state
+/// for every task, and `at` is at most their number.
+fn parse_history(tasks: usize, entries: &[(usize, &str)]) -> Result<History, Error> {
+    let mut history = History::default();
+    let mut at = None;
+    for &(i, entry) in entries {
+        let fail = |why: &str| {
+            let shown: String = entry.chars().take(40).collect();
+            syntax(format!("entry {} `{shown}`: {why}", i + 1))
+        };
+        if let Some(n) = entry.strip_prefix("~h=") {
+            at = Some(
+                n.parse::<usize>()
+                    .map_err(|_| fail("expected ~h=<reports heard>"))?,
+            );
+            continue;
+        }
+        let body = entry.strip_prefix("~r=").unwrap_or_default();
+        let (head, cause) = body
+            .split_once(',')
+            .ok_or_else(|| fail("expected ~r=<report>,<cause>"))?;
+        let mut chars = head.chars();
+        let call = match chars.next() {
+            Some('u') => Call::Update,
+            Some('o') => Call::Restore,
+            Some('x') => Call::Restart,
+            _ => return Err(fail("a report starts with u, o or x")),
+        };
+        let applied = match chars.next() {
+            Some('a') => true,
+            Some('y') => false,
+            _ => return Err(fail("a report's second letter is a or y")),
+        };
+        let states = chars
+            .map(|c| match c {
+                'p' => Ok(TaskState::pending()),
+                'P' => Ok(TaskState::new(Status::Pending, true)),
+                'r' => Ok(TaskState::running()),
+                'R' => Ok(TaskState::new(Status::Running, true)),
+                'd' => Ok(TaskState::dead()),
+                'f' => Ok(TaskState::failed()),
+                _ => Err(fail("a task's state is one of p, P, r, R, d, f")),
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        if states.len() != tasks {
+            return Err(fail(&format!(
+                "a report names {} states for {tasks} tasks",
+                states.len()
+            )));
+        }
+        let cause = percent_decode_str(cause)
+            .decode_utf8()
+            .map_err(|_| fail("the cause is not valid UTF-8"))?
+            .into_owned();
+        history.reports.push(Report {
+            call,
+            applied,
+            cause,
+            states,
+        });
+    }
+    history.at = at.ok_or_else(|| syntax("reports without `~h`".into()))?;
+    if history.at > history.reports.len() {
+        return Err(syntax(format!(
+            "`~h={}`: the history has {} reports",
+            history.at,
+            history.reports.len()
+        )));
+    }
+    Ok(history)
+}
+
 fn syntax(why: String) -> Error {
     Error::syntax("share link", format!("share link: {why}"))
 }
@@ -361,6 +478,56 @@ mod tests {
         assert!(hash.starts_with("init=prestart-ephemeral,failed&proxy=prestart-sidecar,running&"));
         assert!(!hash.contains(' ') && !hash.contains('<'), "{hash}");
         assert_eq!(Scenario::from_hash(&format!("#{hash}")).unwrap(), scenario);
+    }
+
+    #[test]
+    fn a_history_round_trips_and_bad_ones_are_named() {
+        let mut scenario =
+            Scenario::pending([("init", Stage::PrestartEphemeral), ("web", Stage::Main)]);
+        scenario.history = History {
+            reports: vec![
+                Report {
+                    call: Call::Update,
+                    applied: false,
+                    cause: "init → running & co, 100%".into(),
+                    states: vec![TaskState::running(), TaskState::pending()],
+                },
+                Report {
+                    call: Call::Restart,
+                    applied: false,
+                    cause: "alloc restart".into(),
+                    states: vec![TaskState::new(Status::Running, true), TaskState::failed()],
+                },
+                Report {
+                    call: Call::Restore,
+                    applied: true,
+                    cause: String::new(),
+                    states: vec![TaskState::dead(), TaskState::new(Status::Pending, true)],
+                },
+            ],
+            at: 2,
+        };
+        let hash = scenario.to_hash();
+        assert!(hash.ends_with("&~h=2&~r=uyrp,init%20%E2%86%92%20running%20%26%20co%2C%20100%25&~r=xyRf,alloc%20restart&~r=oadP,"), "{hash}");
+        assert_eq!(Scenario::from_hash(&hash).unwrap(), scenario);
+        let base = "init=prestart-ephemeral,pending&web=main,pending";
+        let cases = [
+            ("~r=uyrp,x", "reports without `~h`"),
+            ("~h=2&~r=uyrp,x", "`~h=2`: the history has 1 reports"),
+            ("~h=one", "expected ~h=<reports heard>"),
+            ("~h=0&~r=uyr,x", "a report names 1 states for 2 tasks"),
+            ("~h=0&~r=qyrp,x", "starts with u, o or x"),
+            ("~h=0&~r=uzrp,x", "second letter is a or y"),
+            ("~h=0&~r=uyrz,x", "one of p, P, r, R, d, f"),
+            ("~h=0&~r=uyrp", "expected ~r=<report>,<cause>"),
+            ("~h=0&~r=uyrp,%FF", "not valid UTF-8"),
+        ];
+        for (tail, want) in cases {
+            let err = Scenario::from_hash(&format!("{base}&{tail}"))
+                .unwrap_err()
+                .to_string();
+            assert!(err.contains(want), "{tail}: {err}");
+        }
     }
 
     #[test]

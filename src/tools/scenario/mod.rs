@@ -18,12 +18,44 @@ use crate::tools::sim::restarts::{JobType, RestartPolicy};
 use crate::tools::sim::Behaviour;
 
 /// A task group and its tasks' current states (same order), and, for a
-/// scene in run mode, how the allocation runs.
+/// scene in run mode, how the allocation runs; with a history, `states` are
+/// where it started and the reports since then replay to the moment shown.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Scenario {
     pub tasks: Vec<TaskSpec>,
     pub states: Vec<TaskState>,
     pub run: Option<RunSpec>,
+    pub history: History,
+}
+
+/// The reports made to the coordinator since the states of a [`Scenario`],
+/// in order, and how many of them it has heard (fewer after stepping back).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct History {
+    pub reports: Vec<Report>,
+    pub at: usize,
+}
+
+/// One report: every task's state, how the coordinator was told, whether it
+/// applied what Nomad's alloc runner would do (rather than a report the
+/// user chose), and what it was in words.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Report {
+    pub call: Call,
+    pub applied: bool,
+    pub cause: String,
+    pub states: Vec<TaskState>,
+}
+
+/// How a report reaches the coordinator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Call {
+    /// `task_state_updated`.
+    Update,
+    /// `restore` (a client restart).
+    Restore,
+    /// `restart` (`nomad alloc restart`; its states are the ones before).
+    Restart,
 }
 
 /// How run mode runs a group: the job type, the seed (`None`: keep the one
@@ -61,6 +93,7 @@ impl Scenario {
             tasks,
             states,
             run: None,
+            history: History::default(),
         }
     }
 
