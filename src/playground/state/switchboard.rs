@@ -437,7 +437,7 @@ impl Switchboard {
     pub fn delete(&mut self, i: usize) -> Vec<Arm> {
         // Nomad refuses a group with no task (the importer does too).
         if self.scenario.tasks.len() == 1 {
-            self.edit_error = Some((i, "a task group needs at least one task".into()));
+            self.edit_error = Some((i, crate::tools::import::NEEDS_A_TASK.into()));
             return Vec::new();
         }
         self.edit(i, "task deleted", |s| {

@@ -24,6 +24,10 @@ mod wire;
 pub use parse::{allocation, jobspec};
 pub use wire::{GroupChoice, ImportReply, ImportRequest};
 
+/// Why a task group with no task is refused, in the importer's words and the
+/// playground's (Nomad's job validation refuses such a group too).
+pub const NEEDS_A_TASK: &str = "a task group needs at least one task";
+
 /// Refuses `text` over [`MAX_IMPORT_BYTES`] before any parsing: the parsers
 /// check it, and the playground checks it before handing text to its worker.
 /// `input` names it: `"jobspec"` or `"allocation"`.

@@ -22,6 +22,7 @@ use serde_json::{Map, Value};
 
 use super::{
     check_size, ImportedAllocation, ImportedGroup, ImportedJob, ImportedTask, RestartBlock,
+    NEEDS_A_TASK,
 };
 use crate::error::Error;
 use crate::model::{Hook, Lifecycle, TaskSpec, TaskState};
@@ -68,7 +69,10 @@ pub fn jobspec(text: &str) -> Result<ImportedJob, Error> {
             )));
         }
         if group.tasks.is_empty() {
-            return Err(invalid(format!("group `{}` has no task", group.name)));
+            return Err(invalid(format!(
+                "group `{}` has no task: {NEEDS_A_TASK}",
+                group.name
+            )));
         }
         let mut tasks_seen = HashMap::with_capacity(group.tasks.len());
         for (k, task) in group.tasks.iter().enumerate() {
@@ -991,6 +995,11 @@ mod tests {
             .unwrap_err()
             .to_string()
             .contains("no task group"));
+        // The playground refuses to delete a group's last task in the same words.
+        assert!(jobspec("job \"x\" {\n group \"g\" {}\n}")
+            .unwrap_err()
+            .to_string()
+            .contains("group `g` has no task: a task group needs at least one task"));
         assert!(jobspec("{\"Job\": {\"Name\": 3}}")
             .unwrap_err()
             .to_string()
