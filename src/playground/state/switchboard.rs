@@ -322,9 +322,21 @@ impl Switchboard {
                 crate::tools::sim::TaskEvent::LeaderDead => "the leader is dead".into(),
                 _ => "only sidecars are left".into(),
             };
+            // `killTasks`' order, said only as far as it matters here.
+            let live = &verdict.live;
+            let leader = live
+                .iter()
+                .any(|&t| leaders.get(t).copied().unwrap_or(false));
+            let sidecars = live.iter().filter(|&&t| group.is_sidecar(t)).count();
+            let order = match (leader, sidecars) {
+                (true, 0) => " the leader first, then the others.",
+                (true, _) => " the leader first, then the other tasks, then the sidecars.",
+                (false, n) if n > 0 && n < live.len() => " the sidecars last.",
+                _ => "",
+            };
             reactions.push(Reaction {
                 text: format!(
-                    "Kill {} (“{}”: {why}): the leader first, then the other tasks, then the sidecars. The coordinator hears them dead, not failed, once the kill is over.",
+                    "Kill {} (“{}”: {why}):{order} The coordinator hears them dead, not failed, once the kill is over.",
                     names(&verdict.live),
                     event.type_name()
                 ),
