@@ -105,7 +105,7 @@ fn explain_says_why_for_each_reason() {
     c.set_task_state("init", TaskState::failed()).unwrap();
     assert_eq!(
         c.explain("web").unwrap(),
-        "web is blocked: the coordinator is in prestart, waiting for prestart task `init` to finish successfully (it failed: only an alloc restart can unblock this) and prestart sidecar `proxy` to be running"
+        "web is blocked: the coordinator is in prestart, waiting for prestart task `init` to finish successfully (it failed: this gate stays shut, and Nomad's alloc runner kills the live tasks so that poststop runs) and prestart sidecar `proxy` to be running"
     );
     c.task_state_updated([("init", TaskState::dead()), ("proxy", TaskState::running())])
         .unwrap();
@@ -430,7 +430,7 @@ fn explanations_name_what_is_missing_and_nothing_else() {
     assert!(c
         .explain("web")
         .unwrap()
-        .contains("prestart task `a` to finish successfully (it failed: only an alloc restart can unblock this), prestart task `b`"));
+        .contains("prestart task `a` to finish successfully (it failed: this gate stays shut, and Nomad's alloc runner kills the live tasks so that poststop runs), prestart task `b`"));
     c.shutdown();
     assert!(c.is_shut_down());
 

@@ -148,7 +148,7 @@ impl Coordinator {
                     && t.state.failed
                     && t.state.state == Status::Dead
                 {
-                    " (it failed: only an alloc restart can unblock this)"
+                    " (it failed: this gate stays shut, and Nomad's alloc runner kills the live tasks so that poststop runs)"
                 } else {
                     ""
                 };

@@ -86,3 +86,33 @@ pub fn download_svg(selector: &str, name: &str) {
         download(name, "image/svg+xml", &svg);
     }
 }
+
+/// The lesson the URL asks for: `#learn/<id>`, or `?lesson=<id>` (embeds).
+pub fn lesson() -> Option<String> {
+    if let Some(id) = hash().as_deref().and_then(|h| h.strip_prefix("learn/")) {
+        return Some(id.to_owned());
+    }
+    let query = window()?.location().search().ok()?;
+    query
+        .trim_start_matches('?')
+        .split('&')
+        .find_map(|p| p.strip_prefix("lesson="))
+        .map(str::to_owned)
+}
+
+const PROGRESS_KEY: &str = "tasklifecycle-learn";
+
+/// The Learn tour's progress as stored (empty if none, or no storage).
+pub fn stored_progress() -> String {
+    window()
+        .and_then(|w| w.local_storage().ok().flatten())
+        .and_then(|s| s.get_item(PROGRESS_KEY).ok().flatten())
+        .unwrap_or_default()
+}
+
+/// Keeps the tour's progress for the next visit (silently not, without storage).
+pub fn store_progress(progress: &str) {
+    if let Some(storage) = window().and_then(|w| w.local_storage().ok().flatten()) {
+        let _ = storage.set_item(PROGRESS_KEY, progress);
+    }
+}

@@ -9,7 +9,7 @@ use yew::prelude::*;
 use super::App;
 use crate::playground::browser;
 use crate::playground::msg::{ImportMsg, Mode, Msg, RunMsg};
-use crate::playground::state::{Arm, ImportState, Switchboard, TICK_MS};
+use crate::playground::state::{Arm, ImportState, LearnState, Switchboard, TICK_MS};
 use crate::playground::worker::ImportWorker;
 use crate::tools::import::ImportRequest;
 use crate::tools::scenario::{RunSpec, Scenario};
@@ -113,7 +113,37 @@ impl App {
             Ok(arms) => self.arm(ctx, arms),
             Err(err) => self.notice = Some(err),
         }
-        browser::set_hash(&self.share_hash());
+        if let Some(learn) = &mut self.learn {
+            if learn.check(&self.board) {
+                browser::store_progress(&learn.to_storage());
+            }
+        }
+        self.sync_hash();
+    }
+
+    /// Keeps the URL hash the share link of the page as it is (a lesson's
+    /// route stays as it is).
+    pub(super) fn sync_hash(&self) {
+        if self.learn.is_none() {
+            browser::set_hash(&self.share_hash());
+        }
+    }
+
+    /// Shows lesson `id` (the first if unknown) with its scene, in the switchboard.
+    pub(super) fn open_lesson(&mut self, ctx: &Context<Self>, id: &str) {
+        let learn = LearnState::new(id, &browser::stored_progress());
+        let lesson = learn.current();
+        self.learn = Some(learn);
+        self.mode = Mode::Manual;
+        self.preset = None;
+        match Scenario::from_hash(lesson.scene) {
+            Ok(scene) => {
+                let spec = scene.run.clone();
+                let why = format!("lesson “{}”", lesson.title);
+                self.reload(ctx, spec.as_ref(), |board| board.load(scene, &why));
+            }
+            Err(err) => self.notice = Some(err.to_string()),
+        }
     }
 
     /// Awaits each task runner's real wait, reporting back when it resolves.

@@ -12,7 +12,7 @@ use effects::schedule_tick;
 
 use super::browser;
 use super::msg::{BoardMsg, Export, ImportMsg, Mode, Msg, RunMsg};
-use super::state::{ImportOutcome, ImportState, Imported, RunState, Switchboard};
+use super::state::{ImportOutcome, ImportState, Imported, LearnState, RunState, Switchboard};
 use super::views::{self, Page};
 use super::worker::ImportWorker;
 use crate::tools::ascii;
@@ -34,6 +34,8 @@ pub struct App {
     worker: Option<ImportWorker>,
     /// The preset loaded last, if the group was loaded from one.
     preset: Option<&'static str>,
+    /// The Learn tour, while a lesson is shown (`#learn/<id>`, `?lesson=<id>`).
+    learn: Option<LearnState>,
     _hash_listener: Option<Closure<dyn FnMut()>>,
 }
 
@@ -62,10 +64,16 @@ impl Component for App {
             embed: browser::is_embed(),
             worker: None,
             preset: None,
+            learn: None,
             _hash_listener: browser::on_hash_change(move || link.send_message(Msg::HashChanged)),
         };
-        app.load(ctx, scenario, "page loaded");
-        app.preset = preset;
+        match browser::lesson() {
+            Some(id) => app.open_lesson(ctx, &id),
+            None => {
+                app.load(ctx, scenario, "page loaded");
+                app.preset = preset;
+            }
+        }
         app
     }
 
@@ -78,7 +86,7 @@ impl Component for App {
             Msg::SetMode(mode) => {
                 self.mode = mode;
                 self.start_run_if_shown();
-                browser::set_hash(&self.share_hash());
+                self.sync_hash();
             }
             Msg::Admitted {
                 generation,
@@ -92,8 +100,14 @@ impl Component for App {
                 let Some(hash) = browser::hash() else {
                     return false;
                 };
+                if let Some(id) = hash.strip_prefix("learn/") {
+                    self.open_lesson(ctx, id);
+                    return true;
+                }
+                // Leaving the tour shows the playground, even on the same scene.
+                let was_learning = self.learn.take().is_some();
                 if hash == self.share_hash() {
-                    return false;
+                    return was_learning;
                 }
                 match Scenario::from_hash(&hash) {
                     Ok(scenario) => {
@@ -128,10 +142,10 @@ impl Component for App {
                 Preset::find(id).is_some_and(|p| p.is_group(&self.board.scenario().tasks))
             }),
         };
-        if self.embed {
-            views::embed(&page, ctx.link())
-        } else {
-            views::full(&page, ctx.link())
+        match (&self.learn, self.embed) {
+            (Some(learn), embed) => views::learn(&page, learn, embed, ctx.link()),
+            (None, true) => views::embed(&page, ctx.link()),
+            (None, false) => views::full(&page, ctx.link()),
         }
     }
 }
@@ -198,7 +212,7 @@ impl App {
             self.notice = Some(err);
         }
         // A setting changed: the link carries it.
-        browser::set_hash(&self.share_hash());
+        self.sync_hash();
     }
 
     /// Returns whether the page changed (typing only stores the text).

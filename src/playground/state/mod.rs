@@ -5,10 +5,12 @@
 //! turns what they return into effects (waits to arm, ticks to schedule).
 
 mod import;
+mod learn;
 mod run;
 mod switchboard;
 
 pub use import::{ImportOutcome, ImportState, Imported};
+pub use learn::LearnState;
 pub use run::{seconds, RunState, TICK_MS};
 pub use switchboard::{who_made, Arm, Switchboard};
 

@@ -5,6 +5,7 @@
 mod diagram;
 mod fsm;
 mod importer;
+mod learn;
 mod log;
 mod run;
 mod tasks;
@@ -30,6 +31,8 @@ use run::RunPanel;
 use tasks::TaskList;
 use timeline::Timeline;
 use toolbar::{toolbar, ToolbarProps};
+
+pub use learn::learn;
 
 /// What the page shows, borrowed from the root component's state.
 pub struct Page<'a> {

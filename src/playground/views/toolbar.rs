@@ -52,6 +52,7 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
                     { " tasks once everything else is dead. A coordinator decides, one gate per kind of task. \
                        Set task states below and watch the gates open and close." }
                 </p>
+                <a href="#learn/phases" data-learn-link="">{ "New here? Learn it in nine short lessons →" }</a>
             </div>
             <nav class="presets" aria-label="Presets">
                 { for PRESETS.iter().map(|preset| {
@@ -85,7 +86,7 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
 
 /// The skip link moves the focus itself: following `#diagram-title` would
 /// change the URL hash, which holds the share link.
-fn skip_to_diagram() -> Callback<MouseEvent> {
+pub(super) fn skip_to_diagram() -> Callback<MouseEvent> {
     Callback::from(|e: MouseEvent| {
         e.prevent_default();
         let target = web_sys::window()

@@ -5,6 +5,7 @@
 //!
 //! No UI here, so it is unit-tested natively and usable from any front end.
 
+pub mod lessons;
 pub mod link;
 pub mod presets;
 
