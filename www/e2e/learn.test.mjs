@@ -97,6 +97,18 @@ test("every lesson embeds by itself: ?embed&lesson=<id>", async () => {
   }
 });
 
+test("a lesson about time opens its scene in run mode", async () => {
+  const page = await ctx.open("#learn/prestart-fails");
+  await press(page, "[data-over-time]", "Enter");
+  await page.waitForSelector('[data-mode="run"][aria-pressed="true"]');
+  assert.equal(await page.locator("[data-lesson-shown]").count(), 0);
+  await press(page, '[data-run="end"]', "Enter");
+  await page.waitForSelector('[data-clock][data-finished="true"]');
+  assert.equal(await phase(page), "poststop", "init gave up, its siblings were killed, poststop ran");
+  assert.deepEqual(page.problems, []);
+  await page.close();
+});
+
 test("leaving the tour: the scene opens in the playground", async () => {
   const page = await ctx.open("#learn/poststop");
   await press(page, "[data-open-scene]", "Enter");

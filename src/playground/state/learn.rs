@@ -136,6 +136,10 @@ mod tests {
             let mut board = Switchboard::default();
             let arms = board.load(scene, "lesson").unwrap();
             settle(&mut board, arms);
+            if let Some(id) = lesson.over_time {
+                let preset = crate::tools::scenario::Preset::find(id).expect(id);
+                assert!(preset.run.is_some(), "{id} is a scene about time");
+            }
             let mut learn = LearnState::new(lesson.id, "");
             assert_eq!(learn.lesson, i);
             assert!(

@@ -11,6 +11,7 @@ use crate::playground::app::App;
 use crate::playground::msg::{BoardMsg, Msg};
 use crate::playground::state::LearnState;
 use crate::tools::scenario::lessons::{Act, Lesson, LESSONS};
+use crate::tools::scenario::Preset;
 
 /// Text with `code` spans, as the lessons write them.
 fn words(text: &str) -> Html {
@@ -163,6 +164,10 @@ pub fn learn(page: &Page, learn: &LearnState, embed: bool, link: &Scope<App>) ->
                 <h2 id="lesson-title" tabindex="-1">{ format!("{}. {}", n + 1, lesson.title) }</h2>
                 { for lesson.text.iter().map(|p| html! { <p>{ words(p) }</p> }) }
                 { steps(learn, lesson, false) }
+                if let Some(preset) = lesson.over_time.and_then(Preset::find) {
+                    <p><a href={format!("#{}", preset.scenario().to_hash())} data-over-time="">
+                        { format!("Watch it over time: “{}” in run mode", preset.title) }</a></p>
+                }
                 <nav class="lesson-nav" aria-label="Previous and next lesson">
                     { n.checked_sub(1).and_then(|i| nav_link(i, "prev", "←")).unwrap_or_default() }
                     { nav_link(n + 1, "next", "→").unwrap_or_default() }

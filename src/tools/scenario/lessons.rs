@@ -17,6 +17,8 @@ pub struct Lesson {
     pub text: &'static [&'static str],
     /// The scene, in the share-link form (tasks, states; leaders in `~t.`).
     pub scene: &'static str,
+    /// For a lesson about time: the preset that shows it in run mode.
+    pub over_time: Option<&'static str>,
     pub steps: &'static [TryIt],
 }
 
@@ -103,6 +105,7 @@ pub const LESSONS: [Lesson; 9] = [
             "This group has a prestart task `init`, a main task `web` and a poststop task `cleanup`. The coordinator is in prestart: only the prestart gate is open.",
         ],
         scene: "init=prestart-ephemeral,pending&web=main,pending&cleanup=poststop,pending",
+        over_time: None,
         steps: &[
             TryIt {
                 says: "Report `init` running, then dead (it exited 0): the main gate opens and the prestart gate closes.",
@@ -124,6 +127,7 @@ pub const LESSONS: [Lesson; 9] = [
             "Running is not enough: while `migrate` runs, `web`'s runner keeps waiting. If `migrate` fails, it is restarted under the group's restart policy, and the main gate stays shut.",
         ],
         scene: "migrate=prestart-ephemeral,pending&web=main,pending",
+        over_time: None,
         steps: &[
             TryIt {
                 says: "Report `migrate` running: the coordinator stays in prestart and `web` still waits.",
@@ -145,6 +149,7 @@ pub const LESSONS: [Lesson; 9] = [
             "A sidecar is never what keeps the allocation alive: once every main task is dead, Nomad's alloc runner kills the sidecars that are left (\"Main Tasks Dead\").",
         ],
         scene: "proxy=prestart-sidecar,pending&web=main,pending",
+        over_time: None,
         steps: &[
             TryIt {
                 says: "Report `proxy` running: the main gate opens while the prestart sidecar gate stays open.",
@@ -166,6 +171,7 @@ pub const LESSONS: [Lesson; 9] = [
             "When the ephemeral poststart tasks are dead, the coordinator moves to wait_alloc: it has nothing left to start until everything else is dead.",
         ],
         scene: "web=main,pending&warm-cache=poststart-ephemeral,pending&log-shipper=poststart-sidecar,pending",
+        over_time: None,
         steps: &[
             TryIt {
                 says: "Report `web` running: both poststart gates open.",
@@ -187,6 +193,7 @@ pub const LESSONS: [Lesson; 9] = [
             "It does not matter how they died. A failed main task ends the allocation as surely as a successful one, and the poststop gate opens either way.",
         ],
         scene: "web=main,pending&cleanup=poststop,pending",
+        over_time: None,
         steps: &[
             TryIt {
                 says: "Report `web` running: with no poststart task the coordinator passes poststart and waits in wait_alloc; `cleanup` waits.",
@@ -208,6 +215,7 @@ pub const LESSONS: [Lesson; 9] = [
             "A failed prestart task never opens the main gate. Instead Nomad's alloc runner sees a failed sibling and kills every task still alive (\"Sibling Task Failed\"); once they are dead, the poststop tasks run. Run mode's preset \"Init exhausts its attempts\" shows it over time.",
         ],
         scene: "init=prestart-ephemeral,pending&proxy=prestart-sidecar,pending&web=main,pending&cleanup=poststop,pending",
+        over_time: Some("init-exhausted"),
         steps: &[
             TryIt {
                 says: "Report `proxy` running and `init` failed (its attempts are used up): the main gate stays shut.",
@@ -229,6 +237,7 @@ pub const LESSONS: [Lesson; 9] = [
             "Here `web` is the leader and `worker` a second main task.",
         ],
         scene: "web=main,pending&worker=main,pending&cleanup=poststop,pending&~run=service,1&~t.0=1,5000,0,500:8000:0",
+        over_time: None,
         steps: &[
             TryIt {
                 says: "Report `web` and `worker` running.",
@@ -251,6 +260,7 @@ pub const LESSONS: [Lesson; 9] = [
             "Here `init` has finished and `web` runs.",
         ],
         scene: "init=prestart-ephemeral,dead&web=main,running",
+        over_time: None,
         steps: &[
             TryIt {
                 says: "`nomad alloc restart`: report `web` pending (it is restarting). The coordinator stays in wait_alloc and the main gate stays open.",
@@ -272,6 +282,7 @@ pub const LESSONS: [Lesson; 9] = [
             "Try it against a restart, which sends the coordinator back to init.",
         ],
         scene: "init=prestart-ephemeral,dead&web=main,running&cleanup=poststop,pending",
+        over_time: None,
         steps: &[
             TryIt {
                 says: "Press Restart: the coordinator is in init and every gate is closed, though `web` still runs.",
