@@ -350,40 +350,35 @@ mod tests {
         );
     }
 
-    #[test]
-    fn a_group_larger_than_the_playground_is_refused_by_name() {
+    /// The reply for a job of one group `g` of main tasks named `names`.
+    fn one_group(names: impl Iterator<Item = String>) -> Vec<GroupChoice> {
         let mut job = job();
         job.groups.truncate(1);
-        job.groups[0].tasks = (0..=MAX_PLAYGROUND_TASKS)
-            .map(|i| ImportedTask {
-                spec: TaskSpec::main(format!("t{i}")),
+        job.groups[0].tasks = names
+            .map(|name| ImportedTask {
+                spec: TaskSpec::main(name),
                 leader: false,
                 kill_timeout: None,
                 restart: None,
             })
             .collect();
         let ImportReply::Job { groups, .. } = ImportReply::job(&job) else {
-            panic!()
+            panic!("a job's reply")
         };
+        groups
+    }
+
+    #[test]
+    fn a_group_larger_than_the_playground_is_refused_by_name() {
+        let groups = one_group((0..=MAX_PLAYGROUND_TASKS).map(|i| format!("t{i}")));
         let why = groups[0].scenario().unwrap_err();
         assert!(why.starts_with("group `g` has 65 tasks"), "{why}");
     }
 
     #[test]
     fn long_names_outgrow_a_share_link_but_not_the_wire() {
-        let mut job = job();
-        job.groups.truncate(1);
-        job.groups[0].tasks = (0..MAX_PLAYGROUND_TASKS)
-            .map(|i| ImportedTask {
-                spec: TaskSpec::main(format!("{i:03}{}", "~".repeat(200))),
-                leader: false,
-                kill_timeout: None,
-                restart: None,
-            })
-            .collect();
-        let ImportReply::Job { groups, .. } = ImportReply::job(&job) else {
-            panic!()
-        };
+        let groups =
+            one_group((0..MAX_PLAYGROUND_TASKS).map(|i| format!("{i:03}{}", "~".repeat(200))));
         assert!(groups[0].scenario.as_ref().unwrap().len() > crate::limits::MAX_LINK_LEN);
         assert_eq!(
             groups[0].scenario().unwrap().tasks.len(),
