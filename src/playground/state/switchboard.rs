@@ -139,15 +139,15 @@ impl Switchboard {
         );
         self.origin = scenario.clone();
         let arms = self.start(coordinator, scenario)?;
-        if history.reports.is_empty() {
-            self.history = History::default();
-            return Ok(arms);
-        }
+        let at = history.at;
         self.history = History {
             reports: history.reports,
             at: 0,
         };
-        self.travel(history.at)
+        if at == 0 {
+            return Ok(arms); // the moment as loaded: nothing to replay
+        }
+        self.travel(at)
     }
 
     /// What a share link carries: the scenario as loaded and the history
