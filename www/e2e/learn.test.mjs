@@ -11,11 +11,27 @@ const ctx = playground();
 const axePath = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
 const LESSONS = ["phases", "init-task", "sidecar", "poststart", "poststop", "prestart-fails", "leader", "restart", "restore"];
 
-/** Focuses `selector` and presses `key`: every act is a keyboard press on a control. */
+/** Tabs until `selector` has the focus (bounded), then presses `key`: the keyboard alone. */
 async function press(page, selector, key) {
   await page.waitForSelector(selector);
-  await page.focus(selector);
-  await page.keyboard.press(key);
+  for (let i = 0; i < 200; i++) {
+    if (await page.evaluate((sel) => document.activeElement?.matches(sel) ?? false, selector)) {
+      await page.keyboard.press(key);
+      return;
+    }
+    await page.keyboard.press("Tab");
+  }
+  assert.fail(`${selector} is not reachable with Tab`);
+}
+
+/** Reports `task` as `state` through its runner box's menu: one report. */
+async function report(page, task, state) {
+  await press(page, `[data-task="${task}"]`, "Enter");
+  const items = await page.$$eval(`[data-runner-menu="${task}"] [role=menuitem]`, (els) => els.map((e) => e.dataset.report));
+  assert.ok(items.includes(state), `${task}'s menu offers ${state}: ${items}`);
+  for (let k = 0; k < items.indexOf(state); k++) await page.keyboard.press("ArrowDown");
+  await page.keyboard.press("Enter");
+  await page.waitForSelector("[data-runner-menu]", { state: "detached" });
 }
 
 /** Does one step's acts (as the page lists them in `data-acts`). */
@@ -24,7 +40,7 @@ async function doStep(page, k) {
   for (const act of acts) {
     const [kind, task, state] = act.split(":");
     if (kind === "report") {
-      await press(page, `[data-task-card="${task}"] [data-state-button="${state}"]`, "Space");
+      await report(page, task, state);
     } else if (kind === "apply") {
       await press(page, '[data-apply="0"]', "Enter");
     } else {
