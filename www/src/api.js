@@ -72,8 +72,8 @@ export function describe(value) {
 }
 
 /**
- * Runs `read`, which reads argument `what` supplied by the caller: an
- * exception thrown by the caller's own code on the way (a getter, a Proxy
+ * Runs `read`, which reads argument `what` (its name, or a function that
+ * builds the name) supplied by the caller: an exception thrown by the caller's own code on the way (a getter, a Proxy
  * trap) becomes a TypeError naming the argument, with the original as its
  * `cause`. Our own TypeErrors and RangeErrors pass through as they are.
  */
@@ -83,7 +83,9 @@ export function reading(what, read) {
   } catch (error) {
     if (error instanceof TypeError || error instanceof RangeError) throw error;
     if (error instanceof WebAssembly.RuntimeError) throw error; // ours, not the caller's
-    throw new TypeError(`${what} could not be read: ${describe(error?.message ?? error)}`, { cause: error });
+    // `what` may be a function, so that a hot path builds its words only on failure.
+    const label = typeof what === "function" ? what() : what;
+    throw new TypeError(`${label} could not be read: ${describe(error?.message ?? error)}`, { cause: error });
   }
 }
 
@@ -393,7 +395,7 @@ export class Coordinator {
   setTaskState(name, state) {
     const core = this.#live();
     const i = this.#task(name);
-    const code = reading(`the state of task ${describe(name)}`, () => stateCode(state, name));
+    const code = reading(() => `the state of task ${describe(name)}`, () => stateCode(state, name));
     const packed = core.setOne(i, code);
     this.#settle(packed, () => ({ kind: "update", states: { [name]: state } }));
   }
