@@ -73,9 +73,9 @@ export function describe(value) {
 
 /**
  * Runs `read`, which reads argument `what` (its name, or a function that
- * builds the name) supplied by the caller: an exception thrown by the caller's own code on the way (a getter, a Proxy
- * trap) becomes a TypeError naming the argument, with the original as its
- * `cause`. Our own TypeErrors and RangeErrors pass through as they are.
+ * builds the name) supplied by the caller: an exception thrown by the
+ * caller's own code on the way (a getter, a Proxy trap) becomes a TypeError
+ * naming the argument, with the original as its `cause`. Our own TypeErrors and RangeErrors pass through as they are.
  */
 export function reading(what, read) {
   try {
