@@ -687,6 +687,11 @@ mod tests {
         assert_eq!(last.transition, None, "logged though nothing moved");
         assert_eq!(entries[0].who, Who::Page);
         assert!(entries.iter().all(|e| e.scenario == entries[0].scenario));
+        // A new coordinator starts a new group in the log.
+        let group = entries[0].scenario;
+        board.reset().unwrap();
+        let last = board.log().entries().last().unwrap();
+        assert_ne!(last.scenario, group);
     }
 
     #[test]
@@ -864,5 +869,114 @@ mod tests {
         // A load starts a new history.
         board.reset().unwrap();
         assert_eq!(board.history().reports.len(), 0);
+    }
+
+    /// The first reaction's words after reporting `states` (by name).
+    fn first_reaction(preset: &str, leaders: &[bool], states: &[(&str, TaskState)]) -> String {
+        let (mut board, _) = board(preset);
+        for &(name, state) in states {
+            let i = board
+                .scenario()
+                .tasks
+                .iter()
+                .position(|t| t.name == name)
+                .unwrap();
+            board.set_state(i, state).unwrap();
+        }
+        board
+            .reactions(leaders)
+            .first()
+            .map(|r| r.text.clone())
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn a_kill_says_its_order_only_as_far_as_it_applies() {
+        let (d, r) = (TaskState::dead(), TaskState::running());
+        // full: init, proxy (sidecar), web, api (leader here), warm-cache, log-shipper (sidecar), cleanup.
+        let leader = [false, false, false, true, false, false, false];
+        let text = first_reaction("full", &leader, &[("proxy", r), ("api", r), ("api", d)]);
+        assert!(
+            text.contains("(“Leader Task Dead”: the leader is dead)"),
+            "{text}"
+        );
+        // The leader is dead already: no leader is among those killed.
+        assert!(text.contains(": the sidecars last."), "{text}");
+        let leader_live = first_reaction(
+            "full",
+            &leader,
+            &[("proxy", r), ("init", TaskState::failed())],
+        );
+        assert!(
+            leader_live.contains(": the leader first, then the other tasks, then the sidecars."),
+            "{leader_live}"
+        );
+        // Only main tasks (no sidecar) live, with the leader among them.
+        let mains = first_reaction("init", &[false, true], &[("migrate", TaskState::failed())]);
+        assert!(
+            mains.contains(": the leader first, then the others."),
+            "{mains}"
+        );
+        // No leader, no sidecar: no order to tell.
+        let plain = first_reaction("init", &[], &[("migrate", TaskState::failed())]);
+        assert!(
+            plain.contains("(“Sibling Task Failed”: migrate failed): The coordinator"),
+            "{plain}"
+        );
+        // Only sidecars left: nothing to order.
+        let sidecars = first_reaction(
+            "service-mesh",
+            &[],
+            &[("connect-proxy", r), ("web", r), ("web", d)],
+        );
+        assert!(
+            sidecars.contains("(“Main Tasks Dead”: only sidecars are left): The coordinator"),
+            "{sidecars}"
+        );
+    }
+
+    #[test]
+    fn poststop_waits_are_said_and_a_finished_group_is_said_once() {
+        let (d, r) = (TaskState::dead(), TaskState::running());
+        let waiting = first_reaction("poststop", &[], &[("batch", r)]);
+        assert_eq!(
+            waiting,
+            "Poststop cleanup waits until every other task is dead (batch still live)."
+        );
+        let (mut board, _) = board("poststop");
+        board.set_state(0, d).unwrap();
+        let done: Vec<String> = board.reactions(&[]).into_iter().map(|r| r.text).collect();
+        assert_eq!(done, ["Every task but poststop is dead: their task runners are done, and nothing restarts any more."]);
+        // cleanup runs: no longer pending, so it no longer waits.
+        board.set_state(1, r).unwrap();
+        assert_eq!(board.reactions(&[]).len(), 1);
+    }
+
+    #[test]
+    fn hook_and_sidecar_edits_make_a_new_coordinator_and_a_stray_delete_does_nothing() {
+        let (mut board, _) = board("init");
+        let generation = board.generation();
+        assert_eq!(
+            board.set_hook(1, Hook::Poststop).len(),
+            2,
+            "both runners wait anew"
+        );
+        assert_eq!(board.scenario().tasks[1].stage(), crate::Stage::Poststop);
+        assert_eq!(board.set_sidecar(0, true).len(), 2);
+        assert_eq!(
+            board.scenario().tasks[0].stage(),
+            crate::Stage::PrestartSidecar
+        );
+        assert!(board.generation() >= generation + 2);
+        let before = board.scenario().tasks.clone();
+        board.delete(2);
+        board.delete(7);
+        assert_eq!(
+            board.scenario().tasks,
+            before,
+            "an index past the end deletes nothing"
+        );
+        board.delete(0);
+        assert_eq!(board.scenario().tasks, before[1..]);
     }
 }
