@@ -807,13 +807,7 @@ mod tests {
             ("api", TaskState::running()),
         ];
         for (name, state) in reports {
-            let i = board
-                .scenario()
-                .tasks
-                .iter()
-                .position(|t| t.name == name)
-                .unwrap();
-            board.set_state(i, state).unwrap();
+            report(&mut board, name, state);
             moments.push(moment(&board));
         }
         board.restart();
@@ -871,17 +865,17 @@ mod tests {
         assert_eq!(board.history().reports.len(), 0);
     }
 
+    /// Reports task `name`'s state.
+    fn report(board: &mut Switchboard, name: &str, state: TaskState) {
+        let i = board.scenario().tasks.iter().position(|t| t.name == name);
+        board.set_state(i.unwrap(), state).unwrap();
+    }
+
     /// The first reaction's words after reporting `states` (by name).
     fn first_reaction(preset: &str, leaders: &[bool], states: &[(&str, TaskState)]) -> String {
         let (mut board, _) = board(preset);
         for &(name, state) in states {
-            let i = board
-                .scenario()
-                .tasks
-                .iter()
-                .position(|t| t.name == name)
-                .unwrap();
-            board.set_state(i, state).unwrap();
+            report(&mut board, name, state);
         }
         board
             .reactions(leaders)
