@@ -6,6 +6,7 @@
 use yew::html::Scope;
 use yew::prelude::*;
 
+use super::toolbar::control_button;
 use super::{diagram, next_panel, task_list, Page};
 use crate::playground::app::App;
 use crate::playground::msg::{BoardMsg, Msg};
@@ -72,22 +73,14 @@ fn steps(learn: &LearnState, lesson: &Lesson, embed: bool) -> Html {
 
 /// The alloc runner's controls a lesson may ask for, each said in words.
 fn controls(link: &Scope<App>) -> Html {
-    let button =
-        |label: &'static str, control: &'static str, says: &'static str, msg: fn() -> BoardMsg| {
-            let id = format!("learn-control-{control}");
-            html! {
-                <span class="control">
-                    <button type="button" data-control={control} aria-describedby={id.clone()}
-                        onclick={link.callback(move |_| Msg::Board(msg()))}>{ label }</button>
-                    <span class="control-says" id={id}>{ says }</span>
-                </span>
-            }
-        };
+    let button = |label, says, msg: fn() -> BoardMsg| {
+        control_button(label, says, link.callback(move |_| Msg::Board(msg())))
+    };
     html! {
         <div class="controls" role="group" aria-label="Alloc runner">
-            { button("All pending", "all pending", "report every task pending", || BoardMsg::AllPending) }
-            { button("Restart", "restart", "nomad alloc restart -all-tasks: back to init", || BoardMsg::Restart) }
-            { button("Restore", "restore", "a client restart: restore() skips init", || BoardMsg::Restore) }
+            { button("All pending", "report every task pending", || BoardMsg::AllPending) }
+            { button("Restart", "nomad alloc restart -all-tasks: back to init", || BoardMsg::Restart) }
+            { button("Restore", "a client restart: restore() skips init", || BoardMsg::Restore) }
         </div>
     }
 }

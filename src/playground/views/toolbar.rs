@@ -23,18 +23,9 @@ pub struct ToolbarProps {
 /// A plain view function, not a component: it re-renders with the page anyway,
 /// and every component type costs wasm size.
 pub fn toolbar(props: &ToolbarProps) -> Html {
-    // Each control says what it does in words beside it, not in a tooltip
-    // (no hover on touch screens or from the keyboard).
     let button = |label: &'static str, says: &'static str, cb: &Callback<()>| {
         let cb = cb.clone();
-        let id = format!("control-{}", label.to_lowercase().replace(' ', "-"));
-        html! {
-            <span class="control">
-                <button type="button" data-control={label.to_lowercase()} aria-describedby={id.clone()}
-                    onclick={move |_| cb.emit(())}>{ label }</button>
-                <span class="control-says" id={id}>{ says }</span>
-            </span>
-        }
+        control_button(label, says, Callback::from(move |_| cb.emit(())))
     };
     let about = props
         .preset
@@ -97,4 +88,23 @@ pub(super) fn skip_to_diagram() -> Callback<MouseEvent> {
             let _ = panel.focus();
         }
     })
+}
+
+/// An alloc-runner control: its button, and what it does in words beside it,
+/// not in a tooltip (no hover on touch screens or from the keyboard). Found
+/// by `data-control`, its label in lower case.
+pub(super) fn control_button(
+    label: &'static str,
+    says: &'static str,
+    onclick: Callback<MouseEvent>,
+) -> Html {
+    let control = label.to_lowercase();
+    let id = format!("control-{}", control.replace(' ', "-"));
+    html! {
+        <span class="control">
+            <button type="button" data-control={control} aria-describedby={id.clone()}
+                {onclick}>{ label }</button>
+            <span class="control-says" id={id}>{ says }</span>
+        </span>
+    }
 }
