@@ -240,9 +240,20 @@ impl Coordinator {
         K: AsRef<str>,
         V: Borrow<TaskState>,
     {
+        let mut guess = 0;
         self.apply(states, Entry::Update, |name: &K| {
-            self.task_index(name.as_ref())
+            self.task_index_guessing(name.as_ref(), &mut guess)
         })
+    }
+
+    /// [`Coordinator::task_index`] trying position `*guess` first (see
+    /// [`NameIndex::get_guessing`]): updates usually name tasks in order.
+    fn task_index_guessing(&self, name: &str, guess: &mut usize) -> Result<usize, Error> {
+        self.index
+            .get_guessing(name, guess)
+            .ok_or_else(|| Error::UnknownTask {
+                name: clip(name).into_owned(),
+            })
     }
 
     /// [`Coordinator::task_state_updated`] with tasks named by their position
@@ -291,8 +302,9 @@ impl Coordinator {
         K: AsRef<str>,
         V: Borrow<TaskState>,
     {
+        let mut guess = 0;
         self.apply(states, Entry::Restore, |name: &K| {
-            self.task_index(name.as_ref())
+            self.task_index_guessing(name.as_ref(), &mut guess)
         })
     }
 
@@ -304,9 +316,11 @@ impl Coordinator {
         core.phase = Phase::Init;
         let transition = self.move_gates(from, &core);
         let listening = self.has_listeners();
-        self.post(transition, listening.then_some(Cause::Restart));
+        let posted = self.post(transition, listening.then_some(Cause::Restart));
         drop(core);
-        self.deliver();
+        if posted {
+            self.deliver();
+        }
         transition
     }
 
@@ -314,7 +328,7 @@ impl Coordinator {
         &self,
         states: I,
         entry: Entry,
-        resolve: impl Fn(&K) -> Result<usize, Error>,
+        mut resolve: impl FnMut(&K) -> Result<usize, Error>,
     ) -> Result<Option<Transition>, Error>
     where
         I: IntoIterator<Item = (K, V)>,
@@ -368,9 +382,11 @@ impl Coordinator {
                 Entry::Restore => Cause::Restore { states },
             }
         });
-        self.post(transition, cause);
+        let posted = self.post(transition, cause);
         drop(guard);
-        self.deliver();
+        if posted {
+            self.deliver();
+        }
         Ok(transition)
     }
 
@@ -405,11 +421,16 @@ impl Coordinator {
 
     /// Queues a transition's event (`cause` is `None` when nobody listened).
     /// Called with the core lock held, so the queue follows transition order.
-    fn post(&self, transition: Option<Transition>, cause: Option<Cause>) {
-        if let (Some(transition), Some(cause)) = (transition, cause) {
-            let mut outbox = self.outbox.lock().unwrap_or_else(|e| e.into_inner());
-            outbox.queue.push(TransitionEvent { transition, cause });
-        }
+    /// Returns whether it queued one: only then must the caller deliver (an
+    /// event queued by another call is delivered by that call, or by the
+    /// one delivering when it was queued).
+    fn post(&self, transition: Option<Transition>, cause: Option<Cause>) -> bool {
+        let (Some(transition), Some(cause)) = (transition, cause) else {
+            return false;
+        };
+        let mut outbox = self.outbox.lock().unwrap_or_else(|e| e.into_inner());
+        outbox.queue.push(TransitionEvent { transition, cause });
+        true
     }
 
     /// Delivers queued events in order, unless another call is already

@@ -3,6 +3,10 @@
 //! Names are copied once into one contiguous arena and the hash table holds
 //! each name's span, so a lookup reads the table and the arena and nothing
 //! else: with 1,000 tasks, both stay in L1 cache, unlike one heap string per task.
+//! Each slot also keeps the name's first eight bytes, so a name of at most
+//! eight bytes is matched without reading the arena at all, and a longer one
+//! compares only its tail there (a profile of 1,000-task updates had half
+//! their time in the lookup, a third of that in `memcmp`).
 
 use std::hash::BuildHasher;
 
@@ -14,15 +18,29 @@ use crate::limits::{MAX_NAME_BYTES, MAX_TASKS};
 
 #[derive(Clone, Copy)]
 struct Slot {
+    /// The name's first eight bytes (see [`head`]).
+    head: u64,
     start: u32,
     len: u32,
     task: u32,
+}
+
+/// A name's first eight bytes as one number (zero-padded when shorter):
+/// equal heads and lengths mean equal names of at most eight bytes.
+fn head(name: &[u8]) -> u64 {
+    let mut bytes = [0u8; 8];
+    let n = name.len().min(8);
+    bytes[..n].copy_from_slice(&name[..n]);
+    u64::from_le_bytes(bytes)
 }
 
 #[derive(Default)]
 pub(crate) struct NameIndex {
     arena: Vec<u8>,
     table: HashTable<Slot>,
+    /// The slots again, in task order: for [`NameIndex::get_guessing`]'s
+    /// first guess, which needs a task's name by its position.
+    by_task: Vec<Slot>,
 }
 
 fn hash(name: &str) -> u64 {
@@ -65,6 +83,7 @@ impl NameIndex {
         let mut index = NameIndex {
             arena: Vec::with_capacity(names.clone().map(str::len).sum()),
             table: HashTable::with_capacity(names.len()),
+            by_task: Vec::with_capacity(names.len()),
         };
         for (task, name) in names.enumerate() {
             if name.is_empty() {
@@ -85,11 +104,16 @@ impl NameIndex {
             };
             index.arena.extend_from_slice(name.as_bytes());
             let arena = &index.arena;
+            let slot = Slot {
+                head: head(name.as_bytes()),
+                start,
+                len,
+                task,
+            };
             index
                 .table
-                .insert_unique(h, Slot { start, len, task }, |slot| {
-                    hash_bytes(span(arena, slot))
-                });
+                .insert_unique(h, slot, |slot| hash_bytes(span(arena, slot)));
+            index.by_task.push(slot);
         }
         Ok(index)
     }
@@ -99,12 +123,41 @@ impl NameIndex {
         self.get_hashed(hash(name), name)
     }
 
+    /// [`NameIndex::get`] for names that often come in task order: tries
+    /// position `*guess` first, then hashes; leaves `*guess` at the position
+    /// after the one found. A caller that keeps its tasks in a `Vec` (or an
+    /// `IndexMap`, or a JS object, whose keys keep their order) names them in
+    /// order, and each lookup is then one comparison; in another order a miss
+    /// costs one comparison more than hashing straight away.
+    pub(crate) fn get_guessing(&self, name: &str, guess: &mut usize) -> Option<usize> {
+        let bytes = name.as_bytes();
+        let first = head(bytes);
+        let found = match self.by_task.get(*guess) {
+            Some(slot) if self.matches(slot, bytes, first) => Some(*guess),
+            _ => self.find(hash(name), bytes, first),
+        };
+        if let Some(task) = found {
+            *guess = task + 1;
+        }
+        found
+    }
+
     fn get_hashed(&self, h: u64, name: &str) -> Option<usize> {
+        let bytes = name.as_bytes();
+        self.find(h, bytes, head(bytes))
+    }
+
+    fn find(&self, h: u64, name: &[u8], first: u64) -> Option<usize> {
         self.table
-            .find(h, |slot| {
-                slot.len as usize == name.len() && span(&self.arena, slot) == name.as_bytes()
-            })
+            .find(h, |slot| self.matches(slot, name, first))
             .map(|slot| slot.task as usize)
+    }
+
+    /// Whether `slot` holds `name`, whose [`head`] is `first`.
+    fn matches(&self, slot: &Slot, name: &[u8], first: u64) -> bool {
+        slot.len as usize == name.len()
+            && slot.head == first
+            && (name.len() <= 8 || span(&self.arena, slot).get(8..) == name.get(8..))
     }
 }
 
@@ -132,6 +185,52 @@ mod tests {
             index.get("t1t2"),
             None,
             "spans must not bleed into each other"
+        );
+    }
+
+    /// Names that share their first eight bytes, or differ only past them,
+    /// or only in length: the head alone never decides a longer name.
+    #[test]
+    fn names_alike_in_their_first_eight_bytes_stay_apart() {
+        let names = [
+            "prestart",
+            "prestart-a",
+            "prestart-b",
+            "prestar",
+            "prestart\0",
+            "p",
+            "",
+        ];
+        let index = NameIndex::build(names[..6].iter().copied()).unwrap();
+        for (i, name) in names[..6].iter().enumerate() {
+            assert_eq!(index.get(name), Some(i), "{name}");
+        }
+        for missing in ["prestart-c", "prestart\0\0", "prestarT", "", "\0"] {
+            assert_eq!(index.get(missing), None, "{missing:?}");
+        }
+        assert_eq!(head(b"ab"), head(b"ab\0"), "why the length is compared too");
+    }
+
+    #[test]
+    fn guessing_finds_names_in_any_order() {
+        let names: Vec<String> = (0..50).map(|i| format!("task-number-{i}")).collect();
+        let index = NameIndex::build(names.iter().map(String::as_str)).unwrap();
+        let mut guess = 0;
+        for (i, name) in names.iter().enumerate() {
+            assert_eq!(index.get_guessing(name, &mut guess), Some(i));
+            assert_eq!(guess, i + 1, "in order, the next guess is the next task");
+        }
+        assert_eq!(index.get_guessing("task-number-3", &mut guess), Some(3));
+        assert_eq!(guess, 4, "a guess past the end, then a hashed hit");
+        for (i, name) in names.iter().enumerate().rev() {
+            assert_eq!(index.get_guessing(name, &mut guess), Some(i));
+        }
+        assert_eq!(index.get_guessing("task-number-50", &mut guess), None);
+        assert_eq!(guess, 1, "a miss leaves the guess");
+        assert_eq!(
+            index.get_guessing("task-number-1x", &mut guess),
+            None,
+            "same length, same head as the guess"
         );
     }
 
