@@ -44,13 +44,17 @@ pub mod wire {
     pub const STAGES_MASK: u32 = 63;
     /// …and this bit set when the phase changed (else only the phase is set).
     pub const CHANGED: u32 = 1 << 18;
+    /// A `setOne` result with only this bit: the index or code was bad and
+    /// nothing changed (a plain number rather than a thrown error, so the
+    /// hottest call returns one value and allocates nothing in JS glue).
+    pub const REFUSED: u32 = 1 << 31;
 }
 
 use wire::{KEEP, NO_LIFECYCLE};
 
 /// The wire format's numbers, in this order: KEEP, NO_LIFECYCLE,
 /// STATE_STRIDE, PHASE_MASK, FROM_SHIFT, OPENED_SHIFT, CLOSED_SHIFT,
-/// STAGES_MASK, CHANGED (see [`wire`]).
+/// STAGES_MASK, CHANGED, REFUSED (see [`wire`]).
 #[wasm_bindgen(js_name = wireFormat)]
 pub fn wire_format() -> Vec<u32> {
     use wire::*;
@@ -64,6 +68,7 @@ pub fn wire_format() -> Vec<u32> {
         CLOSED_SHIFT,
         STAGES_MASK,
         CHANGED,
+        REFUSED,
     ]
 }
 
@@ -285,16 +290,21 @@ impl WasmCoordinator {
         Ok(pack(self.inner.phase(), transition.map_err(js_error)?))
     }
 
-    /// One task's new state code. Returns the packed result.
+    /// One task's new state code. Returns the packed result, or
+    /// [`wire::REFUSED`] for a bad index or code (api.js sends neither: it
+    /// resolved the name and encoded the state itself).
     #[wasm_bindgen(js_name = setOne)]
-    pub fn set_one(&self, index: u32, code: u8) -> Result<u32, JsValue> {
-        let state =
-            decode_state(code).ok_or_else(|| RangeError::new(&format!("bad state code {code}")))?;
-        let transition = self
+    pub fn set_one(&self, index: u32, code: u8) -> u32 {
+        let Some(state) = decode_state(code) else {
+            return wire::REFUSED;
+        };
+        match self
             .inner
             .task_state_updated_by_index([(index as usize, state)])
-            .map_err(js_error)?;
-        Ok(pack(self.inner.phase(), transition))
+        {
+            Ok(transition) => pack(self.inner.phase(), transition),
+            Err(_) => wire::REFUSED,
+        }
     }
 
     /// Back to init. Returns the packed result.

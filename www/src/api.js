@@ -25,8 +25,8 @@ let vocabulary;
  * Lookups are small prototype-less objects: the fastest string → code map.
  */
 /** The wire format's numbers (src/js/mod.rs, `wire`), by name. */
-function wire([keep, noLifecycle, stateStride, phaseMask, fromShift, openedShift, closedShift, stagesMask, changed]) {
-  return { keep, noLifecycle, stateStride, phaseMask, fromShift, openedShift, closedShift, stagesMask, changed };
+function wire([keep, noLifecycle, stateStride, phaseMask, fromShift, openedShift, closedShift, stagesMask, changed, refused]) {
+  return { keep, noLifecycle, stateStride, phaseMask, fromShift, openedShift, closedShift, stagesMask, changed, refused };
 }
 
 function words() {
@@ -81,12 +81,20 @@ export function reading(what, read) {
   try {
     return read();
   } catch (error) {
-    if (error instanceof TypeError || error instanceof RangeError) throw error;
-    if (error instanceof WebAssembly.RuntimeError) throw error; // ours, not the caller's
-    // `what` may be a function, so that a hot path builds its words only on failure.
-    const label = typeof what === "function" ? what() : what;
-    throw new TypeError(`${label} could not be read: ${describe(error?.message ?? error)}`, { cause: error });
+    throw readFailure(what, error);
   }
+}
+
+/**
+ * What `reading` throws for `error`, thrown while reading argument `what`:
+ * for hot paths that catch for themselves rather than make two closures per call.
+ */
+export function readFailure(what, error) {
+  if (error instanceof TypeError || error instanceof RangeError) return error;
+  if (error instanceof WebAssembly.RuntimeError) return error; // ours, not the caller's
+  // `what` may be a function, so that a hot path builds its words only on failure.
+  const label = typeof what === "function" ? what() : what;
+  return new TypeError(`${label} could not be read: ${describe(error?.message ?? error)}`, { cause: error });
 }
 
 /** `options` of a wait or a constructor: undefined, or an object whose `signal` is an AbortSignal. */
@@ -183,7 +191,8 @@ export function taskColumns(tasks) {
 }
 
 /** One task state → its code (2 × status + failed); accepts ours and Nomad's casing. */
-function stateCode(value, name, statuses = words().statuses) {
+function stateCode(value, name) {
+  const { statuses, wire } = words();
   if (value === null || typeof value !== "object") {
     throw new TypeError(
       `task "${name}": a task state must be an object like { state: "running" }, got ${describe(value)}`,
@@ -200,7 +209,7 @@ function stateCode(value, name, statuses = words().statuses) {
   if (typeof failed !== "boolean") {
     throw new TypeError(`task "${name}": failed must be a boolean, got ${describe(failed)}`);
   }
-  return status * words().wire.stateStride + (failed ? 1 : 0);
+  return status * wire.stateStride + (failed ? 1 : 0);
 }
 
 // Module-private hooks by which a coordinator keeps its gates' waiters in step
@@ -395,9 +404,15 @@ export class Coordinator {
   setTaskState(name, state) {
     const core = this.#live();
     const i = this.#task(name);
-    const code = reading(() => `the state of task ${describe(name)}`, () => stateCode(state, name));
+    let code;
+    try {
+      code = stateCode(state, name);
+    } catch (error) {
+      throw readFailure(() => `the state of task ${describe(name)}`, error);
+    }
     const packed = core.setOne(i, code);
-    this.#settle(packed, () => ({ kind: "update", states: { [name]: state } }));
+    if (packed & words().wire.refused) throw new RangeError(`task ${describe(name)}: state code ${code} refused`);
+    if (this.#settle(packed)) this.#emit(packed, { kind: "update", states: { [name]: state } });
   }
 
   /** For an alloc restored with running tasks: jumps to prestart, then applies `states`. */
@@ -407,7 +422,8 @@ export class Coordinator {
 
   /** For a full alloc restart: back to init, every gate closed, until all tasks are pending again. */
   restart() {
-    this.#settle(this.#live().restart(), () => ({ kind: "restart" }));
+    const packed = this.#live().restart();
+    if (this.#settle(packed)) this.#emit(packed, { kind: "restart" });
   }
 
   /** Whether the task may start now (its gate is open). */
@@ -528,28 +544,28 @@ export class Coordinator {
     const core = this.#live();
     const codes = this.#codeView();
     const index = this.#index;
-    const { statuses } = words();
     try {
-      reading("states", () => {
-        for (const name of Object.keys(states)) {
-          const i = index.get(name);
-          if (i === undefined) throw new RangeError(`unknown task ${describe(name)}`);
-          codes[i] = stateCode(states[name], name, statuses);
-        }
-      });
+      for (const name of Object.keys(states)) {
+        const i = index.get(name);
+        if (i === undefined) throw new RangeError(`unknown task ${describe(name)}`);
+        codes[i] = stateCode(states[name], name);
+      }
     } catch (error) {
       codes.fill(words().wire.keep); // the update is all or nothing
-      throw error;
+      throw readFailure("states", error);
     }
-    const kind = restore ? "restore" : "update";
-    this.#settle(core.apply(restore), () => ({ kind, states: { ...states } }));
+    const packed = core.apply(restore);
+    if (this.#settle(packed)) this.#emit(packed, { kind: restore ? "restore" : "update", states: { ...states } });
   }
 
-  /** Applies a packed result from Rust: phase, and the gates that moved. */
-  #settle(packed, cause) {
+  /**
+   * Applies a packed result from Rust: phase, and the gates that moved.
+   * Returns whether listeners are to hear of a phase change (see `#emit`).
+   */
+  #settle(packed) {
     const { phases, wire: w } = words();
     this.#phase = phases[packed & w.phaseMask];
-    if (!(packed & w.changed)) return;
+    if (!(packed & w.changed)) return false;
     const opened = (packed >> w.openedShift) & w.stagesMask;
     const closed = (packed >> w.closedShift) & w.stagesMask;
     this.#openMask = (this.#openMask & ~closed) | opened;
@@ -560,13 +576,18 @@ export class Coordinator {
         if (opened & (1 << s)) gates[s]?.[OPENED]();
       }
     }
-    if (this.#listeners.size === 0) return;
+    return this.#listeners.size !== 0;
+  }
+
+  /** Tells listeners of the phase change in `packed`, made by `cause`. */
+  #emit(packed, cause) {
+    const { phases, wire: w } = words();
     const event = {
       from: phases[(packed >> w.fromShift) & w.phaseMask],
       to: this.#phase,
-      opened: stagesOf(opened),
-      closed: stagesOf(closed),
-      cause: cause(),
+      opened: stagesOf((packed >> w.openedShift) & w.stagesMask),
+      closed: stagesOf((packed >> w.closedShift) & w.stagesMask),
+      cause,
     };
     for (const { listener } of [...this.#listeners]) {
       try {
