@@ -79,3 +79,48 @@ test("hostile values never reach a panic", () => {
   assert.equal(c.isAllowed("😀 ünïcode"), true);
   assert.match(c.explain("a\u0000b"), /may start/);
 });
+
+test("updates read the object's own keys, in any order, whatever its prototype", () => {
+  const tasks = [{ name: "init", lifecycle: { hook: "prestart" } }, { name: "web" }, { name: "db" }];
+  const pending = { state: "pending" };
+  // In task order, reversed, and one key at a time (the first guess hits, misses, or is past the end).
+  for (const order of [["init", "web", "db"], ["db", "web", "init"], ["web", "db", "init"]]) {
+    const c = new Coordinator(tasks);
+    c.taskStateUpdated(Object.fromEntries(order.map((name) => [name, pending])));
+    assert.equal(c.state, "prestart", order.join(","));
+  }
+  const c = new Coordinator(tasks);
+  for (const name of ["db", "init", "web"]) c.taskStateUpdated({ [name]: pending });
+  assert.equal(c.state, "prestart", "one key at a time");
+
+  // A prototype's enumerable keys are not the caller's states: a task name
+  // there reports nothing, an unknown one is no error.
+  const proto = { web: { state: "running" }, ghost: { state: "dead" } };
+  const inheriting = Object.assign(Object.create(proto), { init: pending, db: pending });
+  const d = new Coordinator(tasks);
+  d.taskStateUpdated(inheriting);
+  assert.equal(d.state, "prestart", "web stays pending: its inherited state is not read");
+  const nullProto = Object.assign(Object.create(null), { init: pending, web: pending, db: pending });
+  const e = new Coordinator(tasks);
+  e.taskStateUpdated(nullProto);
+  assert.equal(e.state, "prestart");
+  class States {
+    constructor() {
+      this.init = pending;
+      this.web = pending;
+      this.db = pending;
+    }
+    get ghost() {
+      return { state: "dead" };
+    }
+  }
+  const f = new Coordinator(tasks);
+  f.taskStateUpdated(new States());
+  assert.equal(f.state, "prestart", "a class instance's own fields, not its getters");
+  // A bad entry after good ones in task order still changes nothing.
+  const g = new Coordinator(tasks);
+  const running = { state: "running" };
+  throwsWith(() => g.taskStateUpdated({ init: running, web: running, db: { state: "exploded" } }), RangeError, /task "db"/);
+  g.taskStateUpdated({ db: pending });
+  assert.equal(g.state, "prestart", "init and web were not recorded running");
+});
