@@ -14,18 +14,18 @@ mkdir -p "$out" "$bindgen"
 # One wasm per entry: the core (`tasklifecycle`, `tasklifecycle/testing`) and
 # the simulation's (`tasklifecycle/sim`), built from the same crate with
 # different features.
-build_wasm() { # feature, module name
-  cargo build --quiet --lib --target wasm32-unknown-unknown --no-default-features --features "$1" --profile wasm
+build_wasm() { # feature, module name, cargo profile
+  cargo build --quiet --lib --target wasm32-unknown-unknown --no-default-features --features "$1" --profile "$3"
   wasm-bindgen --target web --no-typescript --out-dir "$bindgen" --out-name "$2" \
-    target/wasm32-unknown-unknown/wasm/tasklifecycle.wasm
+    "target/wasm32-unknown-unknown/$3/tasklifecycle.wasm"
   www/node_modules/.bin/wasm-opt -Oz --strip-debug --strip-producers \
     --enable-bulk-memory --enable-sign-ext --enable-mutable-globals \
     --enable-nontrapping-float-to-int --enable-reference-types --enable-multivalue \
     "$bindgen/$2_bg.wasm" -o "$out/$2_bg.wasm"
   cp "$bindgen/$2.js" "$out/"
 }
-build_wasm js tasklifecycle_wasm
-build_wasm js-sim tasklifecycle_sim_wasm
+build_wasm js tasklifecycle_wasm wasm-core
+build_wasm js-sim tasklifecycle_sim_wasm wasm
 cp www/src/{api,wasm,node,browser,testing,sim-api,sim-node,sim-browser}.js www/src/{index,testing,sim}.d.ts "$out/"
 cp www/README.md "$out/README.md"
 cp LICENSE "$out/LICENSE"
