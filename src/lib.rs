@@ -55,6 +55,8 @@ pub mod phase;
 pub mod playground;
 pub mod testing;
 pub mod tools;
+#[cfg(any(feature = "js", feature = "playground", feature = "import-worker"))]
+mod wasm_alloc;
 
 pub use coordinator::event::{Cause, Transition, TransitionEvent};
 pub use coordinator::{validate_tasks, Coordinator, Subscription};

@@ -396,9 +396,3 @@ impl WasmGate {
         self.inner.shutdown();
     }
 }
-
-/// Talc rather than Rust's default dlmalloc: a smaller module, and faster
-/// allocation (see the closing note of issue 13 for the numbers).
-#[cfg(all(target_family = "wasm", not(target_feature = "atomics")))]
-#[global_allocator]
-static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();

@@ -1,0 +1,10 @@
+//! The allocator of every wasm this crate ships (the npm package's two, the
+//! playground's and its import worker's): Talc rather than Rust's default
+//! dlmalloc, for a smaller module and faster allocation. Measured when it
+//! came in: the npm core wasm 24,867 → 22,998 bytes gzipped, a 10-task
+//! coordinator's construction and free in Node 2.5 → 2.1 µs. Native builds
+//! keep the system allocator.
+
+#[cfg(all(target_family = "wasm", not(target_feature = "atomics")))]
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
