@@ -86,6 +86,9 @@ soak: npm
 
 ## bench-js: the JS API against a plain-JS implementation (not part of make test)
 bench-js: npm
+	cargo build --quiet --lib --target wasm32-unknown-unknown --no-default-features --features js-wait-promise --profile wasm-core
+	wasm-bindgen --target nodejs --no-typescript --out-dir target/bench-wait --out-name wait_promise \
+	  target/wasm32-unknown-unknown/wasm-core/tasklifecycle.wasm
 	node www/bench.mjs
 
 ## replay: replay the conformance traces through the Rust API

@@ -3,6 +3,8 @@
 // `make test`: timings are noisy; read the ratios of one run.
 //
 //   make bench-js      (or: node www/bench.mjs after make npm)
+import { existsSync } from "node:fs";
+import { createRequire } from "node:module";
 import { Coordinator } from "../pkg/node.js";
 
 // ---------------------------------------------------------------- baseline
@@ -330,4 +332,43 @@ for (const [name, bench] of workloads) {
   const plain = await bench(PlainCoordinator);
   const ratio = (x) => `${(ours / x).toFixed(2)}×`.padStart(6);
   console.log(`${name.padEnd(42)} ${fmt(ours).padStart(14)} ${fmt(careful).padStart(12)} ${ratio(careful)} ${fmt(plain).padStart(11)} ${ratio(plain)}`);
+}
+
+// ------------------------------------------- gate waits as Rust Promises
+// The alternative to api.js's Promise bookkeeping: each wait a Promise driven
+// by the Rust `Wait` through wasm-bindgen-futures (feature js-wait-promise,
+// built by `make bench-js` into target/bench-wait; never shipped).
+const waitBuild = new URL("../target/bench-wait/wait_promise.js", import.meta.url);
+if (existsSync(waitBuild)) {
+  const rust = createRequire(import.meta.url)(waitBuild.pathname);
+  const MAIN = 2; // the main stage's code (stageNames())
+  class RustWaits {
+    constructor(tasks) {
+      const names = tasks.map((t) => t.name);
+      this.core = new rust.WasmCoordinator(
+        names.join(""),
+        Uint32Array.from(names, (n) => n.length),
+        new Uint8Array(names.length).fill(255),
+        new Uint8Array(names.length),
+      );
+      this.gate = this.core.gate(MAIN);
+    }
+    startConditionForTask() {
+      return this.gate.waitPromise();
+    }
+    taskStateUpdated() {
+      this.core.setOne(0, 0); // web: pending, the one task of the workload
+    }
+    free() {
+      this.gate.free();
+      this.core.free();
+    }
+  }
+  const [, bench] = workloads.at(-1);
+  const name = "20,000 waiters, Rust Wait as Promise";
+  const rustWaits = await bench(RustWaits);
+  const careful = await bench(CarefulCoordinator);
+  const plain = await bench(PlainCoordinator);
+  const ratio = (x) => `${(rustWaits / x).toFixed(2)}×`.padStart(6);
+  console.log(`${name.padEnd(42)} ${fmt(rustWaits).padStart(14)} ${fmt(careful).padStart(12)} ${ratio(careful)} ${fmt(plain).padStart(11)} ${ratio(plain)}`);
 }

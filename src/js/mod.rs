@@ -395,4 +395,19 @@ impl WasmGate {
     pub fn shutdown(&self) {
         self.inner.shutdown();
     }
+
+    /// The Rust [`crate::Wait`] as a Promise (resolves when admitted, rejects
+    /// on shutdown): one Rust future and one Promise per wait, polled by
+    /// wasm-bindgen-futures. Built only for `make bench-js`, which measures it
+    /// against api.js's bookkeeping (see `Gate` there for the outcome).
+    #[cfg(feature = "js-wait-promise")]
+    #[wasm_bindgen(js_name = waitPromise)]
+    pub fn wait_promise(&self) -> js_sys::Promise {
+        let wait = self.inner.wait();
+        wasm_bindgen_futures::future_to_promise(async move {
+            wait.await
+                .map(|()| JsValue::UNDEFINED)
+                .map_err(|_| type_error("the gate was shut down"))
+        })
+    }
 }
