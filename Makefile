@@ -24,7 +24,7 @@ lint:
 	cargo clippy --quiet --lib --no-default-features -- -D warnings
 	cargo clippy --quiet --all-targets --features js-sim,playground,tools,import-worker -- -D warnings
 	cargo clippy --quiet -p tasklifecycle-fuzz --all-targets -- -D warnings
-	cargo clippy --quiet --target wasm32-unknown-unknown --features js-sim,playground,trace,import-worker --lib --bins --test wasm -- -D warnings
+	cargo clippy --quiet --target wasm32-unknown-unknown --features js-sim,js-wait-promise,playground,trace,import-worker --lib --bins --test wasm -- -D warnings
 	cargo clippy --quiet --target wasm32-unknown-unknown --no-default-features --features js --lib -- -D warnings
 
 test-rust:
