@@ -215,6 +215,7 @@ fn validate_tasks_agrees_with_new() {
 }
 
 #[test]
+#[cfg(feature = "subscribe")]
 fn subscribers_hear_transitions_in_the_order_they_happened() {
     // Two threads race, each reporting `web` pending (init → main) and
     // restarting (main → init) in turn. Every event must start where the one
@@ -257,6 +258,7 @@ fn subscribers_hear_transitions_in_the_order_they_happened() {
 }
 
 #[test]
+#[cfg(feature = "subscribe")]
 fn a_listener_that_updates_hears_its_own_event_after_it_returns() {
     use std::sync::{Arc, Mutex};
     let c = Arc::new(Coordinator::new([TaskSpec::main("web")]).unwrap());
@@ -379,6 +381,7 @@ fn accessors_report_what_the_coordinator_holds() {
 }
 
 #[test]
+#[cfg(feature = "subscribe")]
 fn a_listener_that_panics_does_not_silence_later_events() {
     use std::sync::atomic::{AtomicUsize, Ordering};
     use std::sync::Arc;

@@ -15,7 +15,9 @@ mod tally;
 
 use std::borrow::Borrow;
 use std::fmt;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+#[cfg(feature = "subscribe")]
+use std::sync::atomic::AtomicU64;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use self::event::{Cause, Transition, TransitionEvent};
@@ -58,6 +60,7 @@ pub struct Coordinator {
     listeners: Mutex<Vec<(Subscription, Listener)>>,
     /// Events waiting to be delivered, in the order their transitions happened.
     outbox: Mutex<Outbox>,
+    #[cfg(feature = "subscribe")]
     next_subscription: AtomicU64,
     /// `listeners.len()`, readable without the lock on every update.
     listener_count: AtomicUsize,
@@ -162,6 +165,7 @@ impl Coordinator {
             present,
             listeners: Mutex::new(Vec::new()),
             outbox: Mutex::new(Outbox::default()),
+            #[cfg(feature = "subscribe")]
             next_subscription: AtomicU64::new(0),
             listener_count: AtomicUsize::new(0),
         }
@@ -227,8 +231,11 @@ impl Coordinator {
         &self.gates[self.stages[task].index()]
     }
 
+    /// Whether anyone listens; never without the `subscribe` feature, and
+    /// then the compiler drops the whole event path (causes, the outbox,
+    /// delivery) from the build.
     fn has_listeners(&self) -> bool {
-        self.listener_count.load(Ordering::Relaxed) > 0
+        cfg!(feature = "subscribe") && self.listener_count.load(Ordering::Relaxed) > 0
     }
 
     /// Records the reported states and moves the FSM. Tasks not named keep
@@ -470,6 +477,7 @@ impl Coordinator {
     /// coordinator). Events are delivered one at a time: when two threads
     /// update at once, one delivers both, in order; an update made inside a
     /// listener is heard after that listener returns.
+    #[cfg(feature = "subscribe")]
     pub fn subscribe(
         &self,
         listener: impl Fn(&TransitionEvent) + Send + Sync + 'static,
@@ -483,6 +491,7 @@ impl Coordinator {
     }
 
     /// Stops a subscription. Returns whether it was active.
+    #[cfg(feature = "subscribe")]
     pub fn unsubscribe(&self, subscription: Subscription) -> bool {
         let mut listeners = self.listeners.lock().unwrap_or_else(|e| e.into_inner());
         let before = listeners.len();
@@ -595,6 +604,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "subscribe")]
     fn subscribers_hear_transitions_with_their_cause() {
         let c = Arc::new(Coordinator::new([TaskSpec::main("web")]).unwrap());
         let seen = Arc::new(Mutex::new(Vec::new()));
