@@ -122,7 +122,7 @@ impl Coordinator {
             ));
         }
         if opening.iter().all(|&p| p < phase) {
-            let when = join_words(opening.iter().map(|p| p.to_string()).collect(), "or");
+            let when = join_words(opening.iter().map(|p| p.as_str().into()).collect(), "or");
             return Ok(format!(
                 "{blocked}: {stage} tasks only start in {when}, which is over"
             ));
@@ -135,33 +135,40 @@ impl Coordinator {
     }
 
     /// "prestart task `a` to finish successfully, main task `b` to start", at most
-    /// a few names and a count of the rest.
+    /// a few names and a count of the rest: the tasks that do not meet the
+    /// rule's requirements, requirement by requirement, each in task order.
+    /// (Straight from the states rather than through [`Coordinator::next_transitions`]'
+    /// checks, which copy every name: the npm core wasm carries this and not those.)
     fn unmet(&self, rule: &Rule, states: &[TaskState]) -> String {
         const SHOWN: usize = 3;
-        let check = self.check_rule(rule, states);
-        let unmet: Vec<String> = check
-            .requirements
-            .iter()
-            .flat_map(|r| r.tasks.iter().filter(|t| !t.met).map(move |t| (r.want, t)))
-            .map(|(want, t)| {
-                let failed = if want == Want::Successful
-                    && t.state.failed
-                    && t.state.state == Status::Dead
+        let mut shown = Vec::with_capacity(SHOWN + 1);
+        let mut total = 0;
+        for requirement in rule.requires {
+            let tasks = self.tasks().iter().zip(self.stage_list()).zip(states);
+            for ((spec, &stage), &state) in tasks {
+                if !requirement.stages.contains(&stage) || requirement.want.holds(state) {
+                    continue;
+                }
+                total += 1;
+                if total > SHOWN {
+                    continue;
+                }
+                let failed = if requirement.want == Want::Successful
+                    && state.failed
+                    && state.state == Status::Dead
                 {
                     " (it failed: this gate stays shut, and Nomad's alloc runner kills the live tasks so that poststop runs)"
                 } else {
                     ""
                 };
-                format!(
+                shown.push(format!(
                     "{} `{}` {}{failed}",
-                    t.stage.task_noun(),
-                    t.name,
-                    want.to_verb()
-                )
-            })
-            .collect();
-        let total = unmet.len();
-        let mut shown: Vec<String> = unmet.into_iter().take(SHOWN).collect();
+                    stage.task_noun(),
+                    spec.name,
+                    requirement.want.to_verb()
+                ));
+            }
+        }
         if total > SHOWN {
             shown.push(format!("{} more", total - SHOWN));
         }
@@ -170,15 +177,20 @@ impl Coordinator {
 }
 
 /// "a", "a and b", "a, b and c".
-pub(crate) fn join_words(mut words: Vec<String>, conjunction: &str) -> String {
-    match words.len() {
-        0 => String::new(),
-        1 => words.remove(0),
-        _ => {
-            let last = words.pop().unwrap_or_default();
-            format!("{} {conjunction} {last}", words.join(", "))
+pub(crate) fn join_words(words: Vec<String>, conjunction: &str) -> String {
+    let mut out = String::new();
+    let last = words.len().saturating_sub(1);
+    for (i, word) in words.into_iter().enumerate() {
+        if i > 0 {
+            out.push_str(if i == last { " " } else { ", " });
+            if i == last {
+                out.push_str(conjunction);
+                out.push(' ');
+            }
         }
+        out.push_str(&word);
     }
+    out
 }
 
 #[cfg(test)]
