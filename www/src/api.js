@@ -31,11 +31,9 @@ function wire([keep, noLifecycle, stateStride, phaseMask, fromShift, openedShift
 
 function words() {
   if (!vocabulary) {
-    const index = (names) => {
-      const table = Object.create(null);
-      names.forEach((name, i) => { table[name] = i; });
-      return table;
-    };
+    // A Map, not a prototype-less object: V8 keeps those in dictionary mode,
+    // and a state's status is looked up on every update of every task.
+    const index = (names) => new Map(names.map((name, i) => [name, i]));
     vocabulary = {
       hooks: index(hookNames()),
       statuses: index(statusNames()),
@@ -153,7 +151,7 @@ function parseTask(task, position, hooks, sidecars) {
     throw new TypeError(`task "${name}": lifecycle must be an object or null, got ${describe(lifecycle)}`);
   }
   const hook = lifecycle.hook ?? lifecycle.Hook ?? "";
-  const code = typeof hook === "string" ? words().hooks[hook] : undefined;
+  const code = typeof hook === "string" ? words().hooks.get(hook) : undefined;
   if (code === undefined) {
     throw new RangeError(
       `task "${name}": unknown hook ${describe(hook)} (expected "prestart", "poststart", "poststop" or "")`,
@@ -199,7 +197,7 @@ function stateCode(value, name) {
     );
   }
   const state = value.state ?? value.State;
-  const status = typeof state === "string" ? statuses[state] : undefined;
+  const status = typeof state === "string" ? statuses.get(state) : undefined;
   if (status === undefined) {
     throw new RangeError(
       `task "${name}": unknown task state ${describe(state)} (expected "pending", "running" or "dead")`,
@@ -472,7 +470,7 @@ export class Coordinator {
   /** The gate of a stage, or undefined when no task is in that stage. */
   gate(stage) {
     this.#live();
-    const s = typeof stage === "string" ? words().stageIndex[stage] : undefined;
+    const s = typeof stage === "string" ? words().stageIndex.get(stage) : undefined;
     if (s === undefined) {
       throw new RangeError(
         `unknown stage ${describe(stage)} (expected one of ${words().stages.join(", ")})`,
