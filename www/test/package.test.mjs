@@ -123,3 +123,12 @@ void renderAscii(c);
     }
   }
 });
+
+test("the core wasm, all that `import \"tasklifecycle\"` loads, stays within its 20 KB gzipped budget", () => {
+  // A size, not a timing: the same toolchain gives the same bytes. Measured
+  // as scripts/build-npm.sh reports it (GNU gzip -9; zlib's deflate differs
+  // by a few dozen bytes). The budget is issue 13's; a change that breaks it
+  // should say what it buys.
+  const gzipped = execFileSync("gzip", ["-9", "-c", join(pkg, "tasklifecycle_wasm_bg.wasm")]).length;
+  assert.ok(gzipped <= 20_000, `the core wasm is ${gzipped} bytes gzipped (-9); its budget is 20,000`);
+});
