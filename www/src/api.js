@@ -509,8 +509,13 @@ export class Coordinator {
   /** Shuts down and releases the wasm memory now (otherwise the GC does it eventually). */
   free() {
     if (!this.#core) return;
-    this.shutdown();
-    for (const gate of this.#gates) gate?.[FREE]();
+    if (this.#held !== 0) {
+      this.shutdown(); // JS gates were made: their waiters are rejected, their handles shut
+      for (const gate of this.#gates) gate?.[FREE]();
+    } else {
+      this.#shut = true; // nothing else holds a gate: dropping the Rust side is enough
+      this.#openMask = 0;
+    }
     this.#core.free();
     this.#core = undefined;
   }
