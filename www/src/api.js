@@ -19,11 +19,9 @@ import {
 import { wasmMemory } from "./wasm.js";
 
 
+/** The code tables, read from Rust once (after the module is initialised). */
 let vocabulary;
-/**
- * The code tables, read from Rust once (after the module is initialised).
- * Lookups are small prototype-less objects: the fastest string → code map.
- */
+
 /** The wire format's numbers (src/js/mod.rs, `wire`), by name. */
 function wire([keep, noLifecycle, stateStride, phaseMask, fromShift, openedShift, closedShift, stagesMask, changed, refused]) {
   return { keep, noLifecycle, stateStride, phaseMask, fromShift, openedShift, closedShift, stagesMask, changed, refused };
@@ -423,8 +421,7 @@ export class Coordinator {
   /** Records one task's state and moves the FSM. */
   setTaskState(name, state) {
     const core = this.#core ?? this.#live();
-    const i = typeof name === "string" ? (this.#byName ?? this.#index())[name] : this.#task(name);
-    if (i === undefined) this.#task(name); // throws, naming it
+    const i = this.#task(name);
     let code;
     try {
       code = stateCode(state, name);
@@ -450,9 +447,7 @@ export class Coordinator {
   /** Whether the task may start now (its gate is open). */
   isAllowed(name) {
     if (this.#core === undefined) this.#live();
-    const i = typeof name === "string" ? (this.#byName ?? this.#index())[name] : undefined;
-    if (i === undefined) this.#task(name);
-    const s = this.#taskStage[i];
+    const s = this.#taskStage[this.#task(name)];
     // A gate someone holds (from `gate()` or a wait) may have been opened or
     // closed by hand: it knows; otherwise the mask does.
     const bit = 1 << s;
@@ -573,8 +568,9 @@ export class Coordinator {
     return this.#byName;
   }
 
+  /** The position of task `name`; a RangeError naming it if there is none. */
   #task(name) {
-    const i = typeof name === "string" ? this.#index()[name] : undefined;
+    const i = typeof name === "string" ? (this.#byName ?? this.#index())[name] : undefined;
     if (i === undefined) throw new RangeError(`unknown task ${describe(name)}`);
     return i;
   }
