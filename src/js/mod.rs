@@ -259,8 +259,16 @@ impl WasmCoordinator {
     }
 
     /// Applies the code buffer (255: unchanged) as an update, or as a
-    /// `Restore` when `restore`, then resets it to 255. Returns the packed result.
-    pub fn apply(&self, restore: bool) -> Result<u32, JsValue> {
+    /// `Restore` when `restore`, then resets it to 255. Returns the packed
+    /// result, or [`wire::REFUSED`] if a code was bad (nothing changed then;
+    /// api.js writes only codes it encoded itself). A plain number rather
+    /// than a `Result`, whose glue allocates an array per call.
+    pub fn apply(&self, restore: bool) -> u32 {
+        self.take_codes(restore).unwrap_or(wire::REFUSED)
+    }
+
+    /// [`WasmCoordinator::apply`] with the error a bad code makes.
+    fn take_codes(&self, restore: bool) -> Result<u32, JsValue> {
         let result = self.apply_codes(restore);
         self.codes.iter().for_each(|c| c.set(KEEP));
         result
@@ -361,7 +369,7 @@ impl WasmCoordinator {
             .iter()
             .zip(codes)
             .for_each(|(c, &code)| c.set(code));
-        self.apply(restore)
+        self.take_codes(restore)
     }
 }
 

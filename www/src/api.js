@@ -521,12 +521,13 @@ export class Coordinator {
 
   /**
    * A view of the Rust-side code buffer (one byte per task, 255 = unchanged),
-   * remade when wasm memory has grown (which detaches old views).
+   * remade when wasm memory has grown: growing detaches the old buffer, and a
+   * view of a detached buffer has length 0 (cheaper to read than the
+   * memory's `buffer` getter, on every update).
    */
   #codeView() {
-    const memory = wasmMemory();
-    if (this.#codes.buffer !== memory.buffer) {
-      this.#codes = new Uint8Array(memory.buffer, this.#codesPtr, this.#names.length);
+    if (this.#codes.length === 0) {
+      this.#codes = new Uint8Array(wasmMemory().buffer, this.#codesPtr, this.#names.length);
     }
     return this.#codes;
   }
@@ -590,6 +591,7 @@ export class Coordinator {
       throw readFailure("states", error);
     }
     const packed = core.apply(restore);
+    if (packed & words().wire.refused) throw new RangeError("states: a state code was refused");
     if (this.#settle(packed)) this.#emit(packed, { kind: restore ? "restore" : "update", states: { ...states } });
   }
 

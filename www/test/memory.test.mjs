@@ -53,3 +53,21 @@ test("100,000 coordinator create/free cycles do not grow wasm memory", (t) => {
   t.diagnostic(`create/update/free x100000: wasm memory grew ${growth} bytes (total ${wasmMemoryBytes()})`);
   assert.equal(growth, 0, `grew ${growth} bytes`);
 });
+
+test("updates still reach Rust after wasm memory has grown under an existing coordinator", () => {
+  // Growing wasm memory detaches every view of the old buffer; a coordinator
+  // made before must notice and write its state codes into the new one.
+  const c = new Coordinator([{ name: "init", lifecycle: { hook: "prestart" } }, { name: "web" }]);
+  c.taskStateUpdated({ init: { state: "running" }, web: { state: "running" } }); // makes its view now
+  const before = wasmMemoryBytes();
+  const big = [];
+  while (wasmMemoryBytes() === before) {
+    big.push(new Coordinator(Array.from({ length: 2_000 }, (_, i) => ({ name: `t${big.length}-${i}` }))));
+  }
+  c.taskStateUpdated({ init: { state: "pending" }, web: { state: "pending" } });
+  assert.equal(c.state, "prestart", "the update after the growth was applied");
+  c.taskStateUpdated({ init: { state: "dead" } });
+  assert.equal(c.state, "main");
+  for (const b of big) b.free();
+  c.free();
+});
