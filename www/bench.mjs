@@ -6,6 +6,11 @@
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { Coordinator } from "../pkg/node.js";
+import { stageOf } from "./bench-stages.mjs";
+import { group, lifecycle } from "./bench-workloads.mjs";
+
+/** A copy of the workloads of its own for each implementation measured. */
+const copy = async (who) => (await import(`./bench-workloads.mjs?${who}`)).workloads;
 
 // ---------------------------------------------------------------- baseline
 // Nomad's rules, straight from SPEC.md, in plain JS: a Map of task states,
@@ -19,13 +24,6 @@ const OPEN = {
   wait_alloc: ["prestart-sidecar", "main", "poststart-sidecar"],
   poststop: ["poststop"],
 };
-function stageOf(task) {
-  const hook = task.lifecycle?.hook ?? "";
-  if (hook === "prestart") return task.lifecycle.sidecar ? "prestart-sidecar" : "prestart-ephemeral";
-  if (hook === "poststart") return task.lifecycle.sidecar ? "poststart-sidecar" : "poststart-ephemeral";
-  if (hook === "poststop") return "poststop";
-  return "main";
-}
 class PlainGate {
   open = false;
   waiters = new Set();
@@ -214,102 +212,6 @@ class CarefulCoordinator {
   }
 }
 
-// ---------------------------------------------------------------- workloads
-function group(n) {
-  return Array.from({ length: n }, (_, i) => {
-    const name = `task-${i}`;
-    switch (i % 10) {
-      case 0: return { name, lifecycle: { hook: "prestart" } };
-      case 1: return { name, lifecycle: { hook: "prestart", sidecar: true } };
-      case 2: return { name, lifecycle: { hook: "poststart" } };
-      case 3: return { name, lifecycle: { hook: "poststart", sidecar: true } };
-      case 4: return { name, lifecycle: { hook: "poststop" } };
-      default: return { name };
-    }
-  });
-}
-
-/** The nine full snapshots of one alloc lifecycle, as in benches/coordinator.rs. */
-function lifecycle(tasks) {
-  const states = Object.fromEntries(tasks.map((t) => [t.name, { state: "pending", failed: false }]));
-  const snaps = [];
-  const snap = () => snaps.push(structuredClone(states));
-  const set = (stages, state) => {
-    for (const t of tasks) if (stages.includes(stageOf(t))) states[t.name] = { state, failed: false };
-  };
-  snap();
-  set(["prestart-ephemeral", "prestart-sidecar"], "running"); snap();
-  set(["prestart-ephemeral"], "dead"); snap();
-  set(["main"], "running"); snap();
-  set(["poststart-ephemeral", "poststart-sidecar"], "running"); snap();
-  set(["poststart-ephemeral"], "dead"); snap();
-  set(["prestart-sidecar", "main", "poststart-sidecar"], "dead"); snap();
-  set(["poststop"], "running"); snap();
-  set(["poststop"], "dead"); snap();
-  return snaps;
-}
-
-function measure(fn, opsPerCall, ms = 1000) {
-  for (let i = 0; i < 50; i++) fn(); // warm up
-  let calls = 0;
-  const start = performance.now();
-  let now = start;
-  while (now - start < ms) {
-    for (let i = 0; i < 20; i++) fn();
-    calls += 20;
-    now = performance.now();
-  }
-  return (calls * opsPerCall) / ((now - start) / 1000);
-}
-
-async function measureAsync(fn, opsPerCall, ms = 1000) {
-  for (let i = 0; i < 3; i++) await fn();
-  let calls = 0;
-  const start = performance.now();
-  while (performance.now() - start < ms) {
-    await fn();
-    calls += 1;
-  }
-  return (calls * opsPerCall) / ((performance.now() - start) / 1000);
-}
-
-const workloads = [];
-for (const n of [10, 1000]) {
-  const tasks = group(n);
-  const snaps = lifecycle(tasks);
-  const run = (Impl) => () => {
-    const c = new Impl(tasks);
-    for (const s of snaps) c.taskStateUpdated(s);
-    if (c.state !== "poststop") throw new Error(`ended in ${c.state}`);
-    c.free?.();
-  };
-  workloads.push([`whole lifecycle, ${n} tasks (updates/s)`, (Impl) => measure(run(Impl), snaps.length)]);
-}
-{
-  const tasks = group(1000);
-  const names = tasks.map((t) => t.name);
-  const states = [{ state: "running" }, { state: "pending" }];
-  workloads.push(["setTaskState, 1000 tasks (calls/s)", (Impl) => {
-    const c = new Impl(tasks);
-    let i = 0;
-    return measure(() => { i = (i + 1) % names.length; c.setTaskState(names[i], states[i & 1]); }, 1);
-  }]);
-  workloads.push(["isAllowed, 1000 tasks (calls/s)", (Impl) => {
-    const c = new Impl(tasks);
-    let i = 0, n = 0;
-    const r = measure(() => { i = (i + 1) % names.length; if (c.isAllowed(names[i])) n++; }, 1);
-    return r + n * 0;
-  }]);
-}
-workloads.push(["20,000 waiters woken (waiters/s)", (Impl) => measureAsync(async () => {
-  const c = new Impl([{ name: "web" }]);
-  const waits = [];
-  for (let i = 0; i < 20_000; i++) waits.push(c.startConditionForTask("web"));
-  c.taskStateUpdated({ web: { state: "pending" } });
-  await Promise.all(waits);
-  c.free?.();
-}, 20_000)]);
-
 // Both baselines give the same phases on the lifecycle workload.
 for (const n of [10, 1000]) {
   const tasks = group(n);
@@ -322,14 +224,32 @@ for (const n of [10, 1000]) {
   }
 }
 
+/**
+ * Each implementation's median over ROUNDS short runs, taken in turn (ours,
+ * careful, simple, ours, …), so that a noisy moment of the machine lands on
+ * all three alike rather than on one whole measurement.
+ */
+const ROUNDS = 5;
+async function medians(impls, benches) {
+  const runs = impls.map(() => []);
+  for (let round = 0; round < ROUNDS; round++) {
+    for (let i = 0; i < impls.length; i++) runs[i].push(await benches[i](impls[i]));
+  }
+  return runs.map((r) => r.sort((a, b) => a - b)[Math.floor(r.length / 2)]);
+}
+
 const fmt = (x) => x >= 1e6 ? `${(x / 1e6).toFixed(2)} M` : x >= 1e3 ? `${(x / 1e3).toFixed(1)} k` : x.toFixed(0);
 console.log(`node ${process.version}; ops/s, higher is better`);
 console.log("careful: typed arrays, per-stage counters, no allocation per update; simple: a Map of states, loops per rule");
+console.log(`each figure the median of ${ROUNDS} interleaved runs, each implementation with its own copy of the workloads`);
 console.log(`${"workload".padEnd(42)} ${"tasklifecycle".padStart(14)} ${"careful JS".padStart(12)} ${"ratio".padStart(6)} ${"simple JS".padStart(11)} ${"ratio".padStart(6)}`);
-for (const [name, bench] of workloads) {
-  const ours = await bench(Coordinator);
-  const careful = await bench(CarefulCoordinator);
-  const plain = await bench(PlainCoordinator);
+const copies = [await copy("ours"), await copy("careful"), await copy("plain")];
+for (let w = 0; w < copies[0].length; w++) {
+  const name = copies[0][w][0];
+  const [ours, careful, plain] = await medians(
+    [Coordinator, CarefulCoordinator, PlainCoordinator],
+    copies.map((workloads) => workloads[w][1]),
+  );
   const ratio = (x) => `${(ours / x).toFixed(2)}×`.padStart(6);
   console.log(`${name.padEnd(42)} ${fmt(ours).padStart(14)} ${fmt(careful).padStart(12)} ${ratio(careful)} ${fmt(plain).padStart(11)} ${ratio(plain)}`);
 }
@@ -364,11 +284,12 @@ if (existsSync(waitBuild)) {
       this.core.free();
     }
   }
-  const [, bench] = workloads.at(-1);
   const name = "20,000 waiters, Rust Wait as Promise";
-  const rustWaits = await bench(RustWaits);
-  const careful = await bench(CarefulCoordinator);
-  const plain = await bench(PlainCoordinator);
+  const waits = [await copy("rust-waits"), await copy("careful-waits"), await copy("plain-waits")];
+  const [rustWaits, careful, plain] = await medians(
+    [RustWaits, CarefulCoordinator, PlainCoordinator],
+    waits.map((workloads) => workloads.at(-1)[1]),
+  );
   const ratio = (x) => `${(rustWaits / x).toFixed(2)}×`.padStart(6);
   console.log(`${name.padEnd(42)} ${fmt(rustWaits).padStart(14)} ${fmt(careful).padStart(12)} ${ratio(careful)} ${fmt(plain).padStart(11)} ${ratio(plain)}`);
 }

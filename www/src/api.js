@@ -225,8 +225,8 @@ export const SNAPSHOT = Symbol("snapshot");
  * Why waits are Promises made here rather than the Rust `Wait` turned into a
  * Promise by wasm-bindgen-futures (which would keep the admission rule in one
  * place): measured by `make bench-js` (its last line) on 20,000 waiters woken
- * at once, the Rust way ran at 0.89–1.20× the plain-JS baselines from run to
- * run, against 6–7× for this bookkeeping (waits without a signal share one
+ * at once, the Rust way ran at 0.9–1.3× the plain-JS baselines from run to
+ * run, against 5–8× for this bookkeeping (waits without a signal share one
  * Promise, so a wait costs no allocation at all), and it adds 4 KB gzipped
  * to the core wasm (wasm-bindgen-futures' executor) and gives no way to
  * cancel a wait when its AbortSignal fires. The rule kept here is only
