@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use crate::error::Error;
-use crate::model::{Stage, Status, TaskState};
+use crate::model::{Stage, Status, TaskSpec, TaskState};
 use crate::phase::{Phase, Requirement, Rule, Want, ALLOC_DONE};
 use crate::Coordinator;
 
@@ -68,18 +68,29 @@ impl Coordinator {
         }
     }
 
+    /// The tasks `requirement` covers, in task order, with their stage and
+    /// last reported state: what both the checks and `explain` read.
+    fn covered<'a>(
+        &'a self,
+        requirement: &'a Requirement,
+        states: &'a [TaskState],
+    ) -> impl Iterator<Item = (&'a TaskSpec, Stage, TaskState)> + 'a {
+        self.tasks()
+            .iter()
+            .zip(self.stage_list())
+            .zip(states)
+            .filter(|((_, stage), _)| requirement.stages.contains(stage))
+            .map(|((spec, &stage), &state)| (spec, stage, state))
+    }
+
     fn check_requirement(
         &self,
         requirement: &Requirement,
         states: &[TaskState],
     ) -> RequirementCheck {
         let tasks: Vec<TaskCheck> = self
-            .tasks()
-            .iter()
-            .zip(self.stage_list())
-            .zip(states)
-            .filter(|((_, stage), _)| requirement.stages.contains(stage))
-            .map(|((spec, &stage), &state)| TaskCheck {
+            .covered(requirement, states)
+            .map(|(spec, stage, state)| TaskCheck {
                 name: spec.name.clone(),
                 stage,
                 state,
@@ -144,9 +155,8 @@ impl Coordinator {
         let mut shown = Vec::with_capacity(SHOWN + 1);
         let mut total = 0;
         for requirement in rule.requires {
-            let tasks = self.tasks().iter().zip(self.stage_list()).zip(states);
-            for ((spec, &stage), &state) in tasks {
-                if !requirement.stages.contains(&stage) || requirement.want.holds(state) {
+            for (spec, stage, state) in self.covered(requirement, states) {
+                if requirement.want.holds(state) {
                     continue;
                 }
                 total += 1;
