@@ -23,7 +23,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use self::event::{Cause, Transition, TransitionEvent};
 use self::names::NameIndex;
 use self::tally::Tally;
-use crate::error::{clip, Error};
+use crate::error::Error;
 use crate::gate::{Gate, Wait};
 use crate::model::{Stage, StageSet, TaskSpec, TaskState};
 use crate::phase::Phase;
@@ -195,9 +195,9 @@ impl Coordinator {
 
     /// A task's position in [`Coordinator::tasks`].
     pub fn task_index(&self, name: &str) -> Result<usize, Error> {
-        self.index.get(name).ok_or_else(|| Error::UnknownTask {
-            name: clip(name).into_owned(),
-        })
+        self.index
+            .get(name)
+            .ok_or_else(|| Error::unknown_task(name))
     }
 
     /// The stage of a task.
@@ -258,9 +258,7 @@ impl Coordinator {
     fn task_index_guessing(&self, name: &str, guess: &mut usize) -> Result<usize, Error> {
         self.index
             .get_guessing(name, guess)
-            .ok_or_else(|| Error::UnknownTask {
-                name: clip(name).into_owned(),
-            })
+            .ok_or_else(|| Error::unknown_task(name))
     }
 
     /// [`Coordinator::task_state_updated`] with tasks named by their position
