@@ -504,12 +504,11 @@ export class Coordinator {
   /** Shuts down and releases the wasm memory now (otherwise the GC does it eventually). */
   free() {
     if (!this.#core) return;
+    // JS gates someone holds are shut (their waiters rejected) and released;
+    // with none, dropping the Rust side is enough: every method checks #core.
     if (this.#held !== 0) {
-      this.shutdown(); // JS gates were made: their waiters are rejected, their handles shut
+      this.shutdown();
       for (const gate of this.#gates) gate?.[FREE]();
-    } else {
-      this.#shut = true; // nothing else holds a gate: dropping the Rust side is enough
-      this.#openMask = 0;
     }
     this.#core.free();
     this.#core = undefined;
