@@ -34,7 +34,14 @@ function words() {
     const index = (names) => new Map(names.map((name, i) => [name, i]));
     vocabulary = {
       hooks: index(hookNames()),
-      statuses: index(statusNames()),
+      // Except statuses, read for every task of every update: an object in
+      // fast mode is quicker than a Map there. Its prototype is a frozen
+      // empty object, so it inherits no keys (made by Object.create(null)
+      // it would be in dictionary mode).
+      statusCodes: Object.assign(
+        Object.create(Object.freeze(Object.create(null))),
+        Object.fromEntries(statusNames().map((name, i) => [name, i])),
+      ),
       phases: phaseNames(),
       stages: stageNames(),
       stageIndex: index(stageNames()),
@@ -188,14 +195,14 @@ export function taskColumns(tasks) {
 
 /** One task state → its code (2 × status + failed); accepts ours and Nomad's casing. */
 function stateCode(value, name) {
-  const { statuses, wire } = words();
+  const { statusCodes, wire } = words();
   if (value === null || typeof value !== "object") {
     throw new TypeError(
       `task "${name}": a task state must be an object like { state: "running" }, got ${describe(value)}`,
     );
   }
   const state = value.state ?? value.State;
-  const status = typeof state === "string" ? statuses.get(state) : undefined;
+  const status = typeof state === "string" ? statusCodes[state] : undefined;
   if (status === undefined) {
     throw new RangeError(
       `task "${name}": unknown task state ${describe(state)} (expected "pending", "running" or "dead")`,
@@ -215,7 +222,12 @@ const OPENED = Symbol("opened");
 const CLOSED = Symbol("closed");
 const SHUT = Symbol("shut");
 const FREE = Symbol("free");
-const CORE = Symbol("core");
+/**
+ * The name table of a freed coordinator: empty, never written. Not frozen:
+ * that would give it a map of its own, and the name lookups that also see
+ * live tables would slow down.
+ */
+const NO_TASKS = Object.create(null);
 /** For the sim entry's renderAscii: a coordinator's tasks, states, phase and open gates. */
 export const SNAPSHOT = Symbol("snapshot");
 
@@ -245,11 +257,14 @@ export class Gate {
   #shared;
   #settleShared;
   #waiters = new Set();
+  /** For a coordinator's gate: tells the coordinator when it is moved by hand. */
+  #moved;
 
   constructor(...internal) {
     if (internal[0] === ADOPT) {
       this.#handle = internal[1];
       this.#open = internal[2];
+      this.#moved = internal[3];
     } else {
       this.#handle = new WasmGate();
     }
@@ -262,12 +277,18 @@ export class Gate {
 
   /** Admits every pending and later waiter until `close()`. Does nothing after shutdown. */
   open() {
-    if (this.#handle?.open()) this[OPENED]();
+    if (this.#handle?.open()) {
+      this[OPENED]();
+      this.#moved?.(true);
+    }
   }
 
   /** Blocks new waiters; waiters already admitted stay admitted. Does nothing after shutdown. */
   close() {
-    if (this.#handle?.close()) this[CLOSED]();
+    if (this.#handle?.close()) {
+      this[CLOSED]();
+      this.#moved?.(false);
+    }
   }
 
   /**
@@ -302,6 +323,7 @@ export class Gate {
   shutdown() {
     this.#handle?.shutdown();
     this[SHUT]();
+    this.#moved?.(false);
   }
 
   /** Shuts down and releases the wasm memory now (otherwise the GC does it eventually). */
@@ -384,6 +406,17 @@ export class Coordinator {
   #codes;
   #codesPtr;
   #phase;
+  /**
+   * Each task's state code as Rust holds it, while the phase is settled
+   * (where Rust's rules come to rest on those states): then a report of the
+   * state a task already has changes nothing at all, and `setTaskState`
+   * need not cross into wasm. Nomad's alloc runner makes such reports all
+   * the time (each task event re-reports every task's state). Read from
+   * Rust after a `setTaskState`, kept in step by updates; undefined before
+   * the first update, after `restart()` (the next update may move the phase
+   * even if it changes no state) and after an update failed part way.
+   */
+  #known;
   /** Made by the first `subscribe`. */
   #listeners;
 
@@ -420,16 +453,22 @@ export class Coordinator {
 
   /** Records one task's state and moves the FSM. */
   setTaskState(name, state) {
-    const core = this.#core ?? this.#live();
-    const i = this.#task(name);
+    const i = this.#task(name); // throws if freed
     let code;
     try {
       code = stateCode(state, name);
     } catch (error) {
-      throw readFailure(() => `the state of task ${describe(name)}`, error);
+      // No closure here: one capturing `name` would make V8 allocate a
+      // context on every call, even when nothing fails.
+      throw readFailure(`the state of task ${describe(name)}`, error);
     }
+    const known = this.#known;
+    if (known !== undefined && known[i] === code) return;
+    const core = this.#core;
     const packed = core.setOne(i, code);
     if (packed & words().wire.refused) throw new RangeError(`task ${describe(name)}: state code ${code} refused`);
+    if (known !== undefined) known[i] = code;
+    else this.#known = core.states();
     if (this.#settle(packed)) this.#emit(packed, { kind: "update", states: { [name]: state } });
   }
 
@@ -441,17 +480,14 @@ export class Coordinator {
   /** For a full alloc restart: back to init, every gate closed, until all tasks are pending again. */
   restart() {
     const packed = this.#live().restart();
+    this.#known = undefined;
     if (this.#settle(packed)) this.#emit(packed, { kind: "restart" });
   }
 
   /** Whether the task may start now (its gate is open). */
   isAllowed(name) {
-    if (this.#core === undefined) this.#live();
-    const s = this.#taskStage[this.#task(name)];
-    // A gate someone holds (from `gate()` or a wait) may have been opened or
-    // closed by hand: it knows; otherwise the mask does.
-    const bit = 1 << s;
-    return (this.#held & bit) === 0 ? (this.#openMask & bit) !== 0 : this.#gates[s].isOpen;
+    // Freed: #task finds no task and says so.
+    return (this.#openMask & (1 << this.#taskStage[this.#task(name)])) !== 0;
   }
 
   /** Resolves when the task may start; rejects with an `AbortError` on shutdown or when `signal` aborts. */
@@ -512,6 +548,7 @@ export class Coordinator {
     }
     this.#core.free();
     this.#core = undefined;
+    this.#byName = NO_TASKS;
   }
 
   [Symbol.dispose]() {
@@ -535,7 +572,11 @@ export class Coordinator {
   #gate(s) {
     let gate = this.#gates[s];
     if (!gate) {
-      gate = new Gate(ADOPT, this.#live().gate(s), (this.#openMask & (1 << s)) !== 0);
+      const bit = 1 << s;
+      const moved = (open) => {
+        this.#openMask = open ? this.#openMask | bit : this.#openMask & ~bit;
+      };
+      gate = new Gate(ADOPT, this.#live().gate(s), (this.#openMask & bit) !== 0, moved);
       if (this.#shut) gate[SHUT]();
       this.#gates[s] = gate;
       this.#held |= 1 << s;
@@ -546,10 +587,6 @@ export class Coordinator {
   #live() {
     if (!this.#core) throw new TypeError("this Coordinator was freed");
     return this.#core;
-  }
-
-  [CORE]() {
-    return this.#live();
   }
 
   [SNAPSHOT]() {
@@ -571,8 +608,17 @@ export class Coordinator {
   /** The position of task `name`; a RangeError naming it if there is none. */
   #task(name) {
     const i = typeof name === "string" ? (this.#byName ?? this.#index())[name] : undefined;
-    if (i === undefined) throw new RangeError(`unknown task ${describe(name)}`);
+    if (i === undefined) throw this.#noTask(name);
     return i;
+  }
+
+  /**
+   * Why `#task` found no task: unknown, or this coordinator was freed (which
+   * empties the table, so the hot paths need no check of their own).
+   */
+  #noTask(name) {
+    if (this.#core === undefined) return new TypeError("this Coordinator was freed");
+    return new RangeError(`unknown task ${describe(name)}`);
   }
 
   #update(states, restore) {
@@ -587,10 +633,14 @@ export class Coordinator {
       else this.#encodeAny(states, codes);
     } catch (error) {
       codes.fill(words().wire.keep); // the update is all or nothing
+      this.#known = undefined; // it may hold codes Rust never saw
       throw readFailure("states", error);
     }
     const packed = core.apply(restore);
-    if (packed & words().wire.refused) throw new RangeError("states: a state code was refused");
+    if (packed & words().wire.refused) {
+      this.#known = undefined;
+      throw new RangeError("states: a state code was refused");
+    }
     if (this.#settle(packed)) this.#emit(packed, { kind: restore ? "restore" : "update", states: { ...states } });
   }
 
@@ -605,6 +655,7 @@ export class Coordinator {
    */
   #encodePlain(states, codes) {
     const names = this.#names;
+    const known = this.#known;
     let index;
     let guess = 0;
     for (const name in states) {
@@ -613,7 +664,9 @@ export class Coordinator {
         if (!Object.hasOwn(states, name)) continue;
         throw new RangeError(`unknown task ${describe(name)}`);
       }
-      codes[i] = stateCode(states[name], name);
+      const code = stateCode(states[name], name);
+      codes[i] = code;
+      if (known !== undefined) known[i] = code;
       guess = i + 1;
     }
   }
@@ -621,10 +674,13 @@ export class Coordinator {
   /** `#encodePlain` for any other object (a class instance, a Proxy): its own keys only. */
   #encodeAny(states, codes) {
     const index = this.#index();
+    const known = this.#known;
     for (const name of Object.keys(states)) {
       const i = index[name];
       if (i === undefined) throw new RangeError(`unknown task ${describe(name)}`);
-      codes[i] = stateCode(states[name], name);
+      const code = stateCode(states[name], name);
+      codes[i] = code;
+      if (known !== undefined) known[i] = code;
     }
   }
 
