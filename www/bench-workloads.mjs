@@ -85,6 +85,15 @@ for (const n of [10, 1000]) {
     let i = 0;
     return measure(() => { i = (i + 1) % names.length; c.setTaskState(names[i], states[i & 1]); }, 1);
   }]);
+  // Each call a change: every lap flips each task's state.
+  workloads.push(["setTaskState, every call a change (calls/s)", (Impl) => {
+    const c = new Impl(tasks);
+    let i = 0, lap = 0;
+    return measure(() => {
+      if (++i === names.length) { i = 0; lap++; }
+      c.setTaskState(names[i], states[(i + lap) & 1]);
+    }, 1);
+  }]);
   workloads.push(["isAllowed, 1000 tasks (calls/s)", (Impl) => {
     const c = new Impl(tasks);
     let i = 0, n = 0;
