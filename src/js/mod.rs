@@ -242,8 +242,10 @@ impl WasmCoordinator {
         self.inner.stage_list().iter().map(|&s| s as u8).collect()
     }
 
-    /// Each task's last reported state code, in task order (for the sim
-    /// entry's `renderAscii`, which draws a coordinator from its snapshot).
+    /// Each task's last reported state code, in task order: for the sim
+    /// entry's `renderAscii` (which draws a coordinator from its snapshot),
+    /// and for api.js's copy that lets `setTaskState` skip a report that
+    /// changes nothing.
     pub fn states(&self) -> Vec<u8> {
         self.inner
             .task_states()
