@@ -88,6 +88,13 @@ fn restart_closes_everything_until_all_pending_again() {
 #[test]
 fn explain_says_why_for_each_reason() {
     let c = group();
+    // Every task starts pending, so init's rule is met before any report:
+    // it fires at the first one.
+    let met = "waiting for the next report of task states, as every task meets the rule";
+    assert_eq!(
+        c.explain("init").unwrap(),
+        format!("init is blocked: the coordinator is in init, {met}")
+    );
     c.set_task_state("web", TaskState::running()).unwrap();
     assert_eq!(
         c.explain("init").unwrap(),
@@ -135,6 +142,19 @@ fn explain_says_why_for_each_reason() {
     assert_eq!(
         c.explain("web").unwrap(),
         "web is blocked: the coordinator is in poststop: every non-poststop task is dead, so only poststop tasks may run"
+    );
+    // After a restart nothing moves until the next report, even when the
+    // rule out of init, or the one into poststop, is already met.
+    c.restart();
+    assert_eq!(
+        c.explain("cleanup").unwrap(),
+        format!("cleanup is blocked: the coordinator is in init, and poststop tasks wait until every other task is dead: {met}")
+    );
+    all_pending(&c);
+    c.restart();
+    assert_eq!(
+        c.explain("web").unwrap(),
+        format!("web is blocked: the coordinator is in init, {met}")
     );
     assert!(c
         .explain("nobody")

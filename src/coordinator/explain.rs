@@ -182,6 +182,11 @@ impl Coordinator {
         if total > SHOWN {
             shown.push(format!("{} more", total - SHOWN));
         }
+        if total == 0 {
+            // The rule is met but has not fired: before the first update, or
+            // after a restart (init ends on an update that finds every task pending).
+            return "the next report of task states, as every task meets the rule".into();
+        }
         join_words(shown, "and")
     }
 }
