@@ -98,7 +98,7 @@ pub(super) fn control_button(
     says: &'static str,
     onclick: Callback<MouseEvent>,
 ) -> Html {
-    let control = label.to_lowercase();
+    let control = label.to_ascii_lowercase(); // ASCII labels: no Unicode case tables in the wasm
     let id = format!("control-{}", control.replace(' ', "-"));
     html! {
         <span class="control">

@@ -235,7 +235,7 @@ impl Simulation {
                 return Err(Error::invalid(
                     "maxRunDurationMs",
                     format!(
-                        "job type {:?} does not allow max_run_duration",
+                        "job type \"{}\" does not allow max_run_duration",
                         settings.job_type.as_str()
                     ),
                 ));
