@@ -75,8 +75,8 @@ export function describe(value) {
 }
 
 /**
- * Runs `read`, which reads argument `what` (its name, or a function that
- * builds the name) supplied by the caller: an exception thrown by the
+ * Runs `read`, which reads argument `what` (its name) supplied by the
+ * caller: an exception thrown by the
  * caller's own code on the way (a getter, a Proxy trap) becomes a TypeError
  * naming the argument, with the original as its `cause`. Our own TypeErrors and RangeErrors pass through as they are.
  */
@@ -179,7 +179,7 @@ export function taskColumns(tasks) {
   if (!Array.isArray(tasks)) {
     throw new TypeError(`tasks must be an array of task specs, got ${describe(tasks)}`);
   }
-  return reading("tasks", () => {
+  try {
     const n = tasks.length;
     const names = new Array(n);
     const lengths = new Uint32Array(n);
@@ -190,7 +190,9 @@ export function taskColumns(tasks) {
       lengths[i] = names[i].length;
     }
     return { names, lengths, hooks, sidecars };
-  });
+  } catch (error) {
+    throw readFailure("tasks", error); // no closure per construction, as `reading` would make
+  }
 }
 
 /** One task state → its code (2 × status + failed); accepts ours and Nomad's casing. */
@@ -222,6 +224,8 @@ const OPENED = Symbol("opened");
 const CLOSED = Symbol("closed");
 const SHUT = Symbol("shut");
 const FREE = Symbol("free");
+/** The code view before its first use: length 0 reads as "make it" (see `#codeView`). */
+const NO_VIEW = new Uint8Array(0);
 /**
  * The name table of a freed coordinator: empty, never written. Not frozen:
  * that would give it a map of its own, and the name lookups that also see
@@ -430,9 +434,10 @@ export class Coordinator {
     this.#core = new WasmCoordinator(names.join(""), lengths, hooks, sidecars);
     this.#names = names;
     this.#taskStage = this.#core.stages();
-    for (const s of this.#taskStage) this.#present |= 1 << s;
+    const stages = this.#taskStage;
+    for (let i = 0; i < stages.length; i++) this.#present |= 1 << stages[i];
     this.#codesPtr = this.#core.codesPtr();
-    this.#codes = new Uint8Array(0);
+    this.#codes = NO_VIEW;
     this.#phase = words().phases[this.#core.phase()];
     const signal = signalOf(options);
     if (signal) {
