@@ -44,6 +44,22 @@ pub fn on_hash_change(f: impl FnMut() + 'static) -> Option<Closure<dyn FnMut()>>
     Some(closure)
 }
 
+/// Calls `f` once the next frame has been painted: from a task queued by
+/// that frame's animation callback, which runs just before its style,
+/// layout and paint. (Never without a window.)
+pub fn after_next_paint(f: impl FnOnce() + 'static) {
+    let Some(w) = window() else {
+        return;
+    };
+    let queue = Closure::once_into_js(move || {
+        if let Some(w) = window() {
+            let task = Closure::once_into_js(f);
+            let _ = w.set_timeout_with_callback(task.unchecked_ref());
+        }
+    });
+    let _ = w.request_animation_frame(queue.unchecked_ref());
+}
+
 /// Whether the page was opened with `?embed` (the compact view for iframes).
 pub fn is_embed() -> bool {
     window()

@@ -89,5 +89,7 @@ pub enum Msg {
     },
     /// The user edited the URL hash.
     HashChanged,
+    /// A frame has been painted: render the next panels (see `views::Shown`).
+    ShowMore,
     DismissNotice,
 }

@@ -35,10 +35,19 @@ export function playground() {
       d.dismiss();
     });
     await page.goto(ctx.server.url + path);
-    await page.waitForSelector("[data-phase]");
+    await ready(page);
     return page;
   };
   return ctx;
+}
+
+/**
+ * Waits until the page is whole: the diagram, then the panels beside it,
+ * which the playground renders from the task after the first frame.
+ */
+export async function ready(page) {
+  await page.waitForSelector("[data-phase]");
+  await page.waitForSelector("main[data-complete]");
 }
 
 /** The coordinator's phase as the diagram shows it. */

@@ -3,7 +3,7 @@
 // Screenshots of the key states go to test-output/playground/.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { phase, playground, shots } from "./harness.mjs";
+import { phase, playground, ready, shots } from "./harness.mjs";
 
 const ctx = playground();
 const open = (...args) => ctx.open(...args);
@@ -32,6 +32,32 @@ test("loads the default preset, with a favicon and no console errors", async () 
   assert.ok(await page.locator('link[rel="icon"]').count());
   await page.screenshot({ path: `${shots}/01-default-prestart.png`, fullPage: true });
   noProblems(page);
+  await page.close();
+});
+
+test("the first frame shows the diagram alone; the task switches, then the other panels, follow a frame apart", async () => {
+  const page = await ctx.browser.newPage({ viewport: { width: 1280, height: 900 } });
+  await page.addInitScript(() => {
+    // For each part: the number of animation frames seen before it entered the DOM.
+    window.__frames = 0;
+    window.__seen = {};
+    const tick = () => {
+      window.__frames += 1;
+      requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
+    new MutationObserver(() => {
+      for (const [part, selector] of [["diagram", "[data-phase]"], ["tasks", ".tasks-panel"], ["fsm", ".fsm-panel"], ["log", ".log-panel"]]) {
+        if (window.__seen[part] === undefined && document.querySelector(selector)) window.__seen[part] = window.__frames;
+      }
+    }).observe(document, { childList: true, subtree: true });
+  });
+  await page.goto(ctx.server.url);
+  await ready(page);
+  const seen = await page.evaluate(() => window.__seen);
+  assert.ok(seen.tasks > seen.diagram, `the task switches come in a later frame than the diagram: ${JSON.stringify(seen)}`);
+  assert.ok(seen.fsm > seen.tasks && seen.log === seen.fsm, `then the FSM and the log: ${JSON.stringify(seen)}`);
+  assert.equal(await page.locator("[data-task-card]").count(), 7, "and the page is whole");
   await page.close();
 });
 
@@ -147,7 +173,7 @@ test("a share link reopens the same tasks and states in a new page", async () =>
   assert.match(link, /#connect-proxy=prestart-sidecar,pending&web=main,pending&~h=1&~r=uyrp,connect-proxy%20%E2%86%92%20running$/);
   const again = await ctx.browser.newPage();
   await again.goto(link);
-  await again.waitForSelector("[data-phase]");
+  await ready(again);
   assert.equal(await phase(again), "main");
   assert.equal(await again.getAttribute('[data-task-card="connect-proxy"] [data-state-button="running"]', "aria-checked"), "true");
   assert.equal(await gateOpen(again, "main"), true);
@@ -248,7 +274,7 @@ test("the layout works at 375 px", async () => {
 test("the dark theme follows the reader's system setting", async () => {
   const page = await ctx.browser.newPage({ colorScheme: "dark", viewport: { width: 1280, height: 900 } });
   await page.goto(`${ctx.server.url}#init=prestart-ephemeral,pending&web=main,pending`);
-  await page.waitForSelector("[data-phase]");
+  await ready(page);
   const colors = await page.evaluate(() => ({
     page: getComputedStyle(document.documentElement).backgroundColor,
     text: getComputedStyle(document.querySelector(".diagram text")).fill,
@@ -276,7 +302,7 @@ test("served from a subfolder of a docs site, the full view, the embed and the i
       const failed = [];
       page.on("response", (r) => r.status() >= 400 && failed.push(r.url()));
       await page.goto(server.url + path);
-      await page.waitForSelector("[data-phase]");
+      await ready(page);
       assert.deepEqual(failed, [], path);
       await page.close();
     }

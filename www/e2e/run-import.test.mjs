@@ -3,7 +3,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { phase, playground, root, shots } from "./harness.mjs";
+import { phase, playground, ready, root, shots } from "./harness.mjs";
 
 const ctx = playground();
 const open = (...args) => ctx.open(...args);
@@ -296,7 +296,7 @@ test("a share link made in run mode reopens the run: job type, seed and behaviou
   const link = await page.inputValue("[data-share]");
   const again = await ctx.browser.newPage();
   await again.goto(link);
-  await again.waitForSelector("[data-phase]");
+  await ready(again);
   assert.equal(await again.getAttribute('[data-mode="run"]', "aria-pressed"), "true");
   assert.equal(await again.inputValue('[data-run="job-type"]'), "batch");
   assert.equal(await again.inputValue('[data-run="seed"]'), "7");
@@ -305,7 +305,7 @@ test("a share link made in run mode reopens the run: job type, seed and behaviou
   // An old link (tasks and states only) still opens, in switchboard mode.
   const old = await ctx.browser.newPage();
   await old.goto(link.split("&~")[0]);
-  await old.waitForSelector("[data-phase]");
+  await ready(old);
   assert.equal(await old.getAttribute('[data-mode="switchboard"]', "aria-pressed"), "true");
   assert.equal(await old.locator("[data-task-card]").count(), 2);
   await old.close();

@@ -13,7 +13,7 @@ use effects::schedule_tick;
 use super::browser;
 use super::msg::{BoardMsg, Export, ImportMsg, Mode, Msg, RunMsg};
 use super::state::{ImportOutcome, ImportState, Imported, LearnState, RunState, Switchboard};
-use super::views::{self, Page};
+use super::views::{self, Page, Shown};
 use super::worker::ImportWorker;
 use crate::tools::ascii;
 use crate::tools::scenario::{default_preset, Preset, Scenario};
@@ -36,6 +36,8 @@ pub struct App {
     preset: Option<&'static str>,
     /// The Learn tour, while a lesson is shown (`#learn/<id>`, `?lesson=<id>`).
     learn: Option<LearnState>,
+    /// How much of the page is rendered (see [`Shown`]).
+    shown: Shown,
     _hash_listener: Option<Closure<dyn FnMut()>>,
 }
 
@@ -65,6 +67,7 @@ impl Component for App {
             worker: None,
             preset: None,
             learn: None,
+            shown: Shown::Diagram,
             _hash_listener: browser::on_hash_change(move || link.send_message(Msg::HashChanged)),
         };
         match browser::lesson() {
@@ -119,8 +122,20 @@ impl Component for App {
                 }
             }
             Msg::DismissNotice => self.notice = None,
+            Msg::ShowMore => {
+                self.shown = self.shown.next();
+                if self.shown != Shown::All {
+                    show_more_after_paint(ctx);
+                }
+            }
         }
         true
+    }
+
+    fn rendered(&mut self, ctx: &Context<Self>, first_render: bool) {
+        if first_render {
+            show_more_after_paint(ctx);
+        }
     }
 
     fn view(&self, ctx: &Context<Self>) -> Html {
@@ -137,6 +152,7 @@ impl Component for App {
             notice: self.notice.as_deref(),
             ascii: self.ascii.as_deref(),
             share: browser::share_url(&self.share_hash()),
+            shown: self.shown,
             // Selected while the group is still the preset's (an edit deselects it).
             preset: self.preset.filter(|id| {
                 Preset::find(id).is_some_and(|p| p.is_group(&self.board.scenario().tasks))
@@ -148,6 +164,12 @@ impl Component for App {
             (None, false) => views::full(&page, ctx.link()),
         }
     }
+}
+
+/// Renders the next panels once the current frame has been painted.
+fn show_more_after_paint(ctx: &Context<App>) {
+    let link = ctx.link().clone();
+    browser::after_next_paint(move || link.send_message(Msg::ShowMore));
 }
 
 impl App {

@@ -105,7 +105,7 @@ pub fn learn(page: &Page, learn: &LearnState, embed: bool, link: &Scope<App>) ->
     };
     if embed {
         return html! {
-            <main class="embed learn-embed" data-embed="" data-lesson-shown={lesson.id}>
+            <main class="embed learn-embed" data-embed="" data-complete="" data-lesson-shown={lesson.id}>
                 <div class="embed-head">
                     <h1>{ lesson.title }</h1>
                     <a href={format!("./#learn/{}", lesson.id)} target="_blank" rel="noopener">{ "The whole lesson ↗" }</a>
@@ -152,7 +152,7 @@ pub fn learn(page: &Page, learn: &LearnState, embed: bool, link: &Scope<App>) ->
                 </ol>
             </nav>
         </header>
-        <main class="layout learn-layout">
+        <main class="layout learn-layout" data-complete="">
             <section class="panel lesson" aria-labelledby="lesson-title" data-lesson-shown={lesson.id}>
                 <h2 id="lesson-title" tabindex="-1">{ format!("{}. {}", n + 1, lesson.title) }</h2>
                 { for lesson.text.iter().map(|p| html! { <p>{ words(p) }</p> }) }

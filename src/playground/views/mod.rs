@@ -49,6 +49,31 @@ pub struct Page<'a> {
     pub share: String,
     /// The preset the group was loaded from, while it still is that preset's.
     pub preset: Option<&'static str>,
+    /// How much of the full view to render.
+    pub shown: Shown,
+}
+
+/// How much of the full view is rendered. The first frame shows the diagram
+/// alone, and each frame after it adds panels, so that the diagram appears
+/// sooner and no single task blocks the page for long (rendering and laying
+/// out all the panels at once cost as much again as the diagram).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Shown {
+    Diagram,
+    /// And the task switches.
+    Tasks,
+    /// And the coordinator's FSM, the event log and the import panel.
+    All,
+}
+
+impl Shown {
+    /// One step more (`All` stays `All`).
+    pub fn next(self) -> Shown {
+        match self {
+            Shown::Diagram => Shown::Tasks,
+            Shown::Tasks | Shown::All => Shown::All,
+        }
+    }
 }
 
 impl Page<'_> {
@@ -120,7 +145,7 @@ fn task_list(page: &Page, runners: &Rc<Vec<TaskView>>, link: &Scope<App>, compac
 pub fn embed(page: &Page, link: &Scope<App>) -> Html {
     let runners = page.runners();
     html! {
-        <main class="embed" data-embed="">
+        <main class="embed" data-embed="" data-complete="">
             <div class="embed-head">
                 <h1>{ "Nomad task lifecycle" }</h1>
                 <a href={page.share.clone().replacen("?embed", "?", 1)}
@@ -162,21 +187,27 @@ pub fn full(page: &Page, link: &Scope<App>) -> Html {
                     aria-label="Dismiss this message">{ "×" }</button>
             </div>
         }
-        <main class="layout">
+        <main class="layout" data-complete={(page.shown == Shown::All).then_some("")}>
             { diagram_panel(page, &runners, link) }
+            if page.shown == Shown::All {
             <section class="panel fsm-panel" aria-labelledby="fsm-title">
                 <h2 id="fsm-title">{ "Coordinator" }</h2>
                 { fsm_view(&FsmProps { phase, checks: Rc::new(coordinator.next_transitions()) }) }
             </section>
+            }
+            if page.shown >= Shown::Tasks {
             <section class="panel tasks-panel" aria-labelledby="tasks-title">
                 <h2 id="tasks-title">{ "Tasks" }</h2>
                 { task_list(page, &runners, link, false) }
             </section>
+            }
+            if page.shown == Shown::All {
             <section class="panel log-panel" aria-labelledby="log-title">
                 <h2 id="log-title">{ "Event log" }</h2>
                 { event_log(&EventLogProps { entries: Rc::new(log) }) }
             </section>
             { import_panel(page.import, link) }
+            }
         </main>
         </>
     }
