@@ -60,7 +60,8 @@ pub struct Page<'a> {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Shown {
     Diagram,
-    /// And the task switches.
+    /// And the task switches, the history and what Nomad does next (or run
+    /// mode's controls and timeline).
     Tasks,
     /// And the coordinator's FSM, the event log and the import panel.
     All,
@@ -303,7 +304,9 @@ fn diagram_panel(page: &Page, runners: &Rc<Vec<TaskView>>, link: &Scope<App>) ->
                 </div>
             </div>
             { diagram(page, runners, link) }
-            if let Some(run) = page.run {
+            if page.shown == Shown::Diagram {
+                // The first frame: the diagram alone.
+            } else if let Some(run) = page.run {
                 { run_section(page, run, link) }
             } else if page.mode == Mode::Manual {
                 { history_bar(page.board, link) }
