@@ -18,6 +18,17 @@ export function track(promise) {
 export const conformanceDir =
   process.env.TASKLIFECYCLE_CONFORMANCE ?? new URL("../../tests/conformance/", import.meta.url).pathname;
 
+/** A group with a task in every stage (named as in the ASCII golden files). */
+export const EVERY_STAGE = [
+  { name: "init", lifecycle: { hook: "prestart" } },
+  { name: "proxy", lifecycle: { hook: "prestart", sidecar: true } },
+  { name: "web" },
+  { name: "api" },
+  { name: "warm-cache", lifecycle: { hook: "poststart" } },
+  { name: "log-shipper", lifecycle: { hook: "poststart", sidecar: true } },
+  { name: "cleanup", lifecycle: { hook: "poststop" } },
+];
+
 export function allPending(coordinator, names) {
   coordinator.taskStateUpdated(Object.fromEntries(names.map((n) => [n, { state: "pending" }])));
 }

@@ -6,20 +6,12 @@
 // (no api.js in between) through the same operations.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { Coordinator, allPending } from "./helpers.mjs";
+import { Coordinator, EVERY_STAGE, allPending } from "./helpers.mjs";
 import { WasmCoordinator, phaseNames, stageNames, statusNames, wireFormat } from "../../pkg/tasklifecycle_wasm.js";
 import { taskColumns } from "../../pkg/api.js";
 import { wasmMemory } from "../../pkg/wasm.js";
 
-const TASKS = [
-  { name: "setup", lifecycle: { hook: "prestart" } },
-  { name: "proxy", lifecycle: { hook: "prestart", sidecar: true } },
-  { name: "web" },
-  { name: "api" },
-  { name: "warm", lifecycle: { hook: "poststart" } },
-  { name: "log", lifecycle: { hook: "poststart", sidecar: true } },
-  { name: "flush", lifecycle: { hook: "poststop" } },
-];
+const TASKS = EVERY_STAGE;
 const NAMES = TASKS.map((t) => t.name);
 const STATUSES = statusNames();
 const [KEEP, , STRIDE, PHASE_MASK] = wireFormat();

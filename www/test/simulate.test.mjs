@@ -2,7 +2,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { Coordinator, allPending } from "./helpers.mjs";
+import { Coordinator, EVERY_STAGE, allPending } from "./helpers.mjs";
 import { renderAscii, simulate } from "../../pkg/sim-node.js";
 
 const tasks = [
@@ -117,16 +117,8 @@ test("simulate finishes every run: the issue's runaway calls end within the budg
 });
 
 test("renderAscii draws the coordinator as the golden files do", () => {
-  const names = ["init", "proxy", "web", "api", "warm-cache", "log-shipper", "cleanup"];
-  const c = new Coordinator([
-    { name: "init", lifecycle: { hook: "prestart" } },
-    { name: "proxy", lifecycle: { hook: "prestart", sidecar: true } },
-    { name: "web" },
-    { name: "api" },
-    { name: "warm-cache", lifecycle: { hook: "poststart" } },
-    { name: "log-shipper", lifecycle: { hook: "poststart", sidecar: true } },
-    { name: "cleanup", lifecycle: { hook: "poststop" } },
-  ]);
+  const names = EVERY_STAGE.map((t) => t.name);
+  const c = new Coordinator(EVERY_STAGE);
   allPending(c, names);
   c.setTaskState("proxy", { state: "running" });
   c.setTaskState("init", { state: "dead" });
