@@ -99,8 +99,6 @@ impl Model {
 enum Op {
     Update(Vec<(usize, TaskState)>),
     Set(usize, TaskState),
-    /// `set_task_state_by_index`, the one-task path without undo bookkeeping.
-    SetByIndex(usize, TaskState),
     Restore(Vec<(usize, TaskState)>),
     Restart,
     Shutdown,
@@ -130,7 +128,6 @@ fn op(tasks: usize) -> impl Strategy<Value = Op> {
     prop_oneof![
         6 => batch().prop_map(Op::Update),
         4 => (0..tasks, task_state()).prop_map(|(i, s)| Op::Set(i, s)),
-        4 => (0..tasks, task_state()).prop_map(|(i, s)| Op::SetByIndex(i, s)),
         1 => batch().prop_map(Op::Restore),
         1 => Just(Op::Restart),
         1 => Just(Op::Shutdown),
@@ -173,13 +170,6 @@ proptest! {
                     model.states[*i] = *s;
                     model.settle();
                     c.set_task_state(&name(*i), *s).unwrap()
-                }
-                Op::SetByIndex(i, s) => {
-                    model.states[*i] = *s;
-                    model.settle();
-                    let (phase, transition) = c.set_task_state_by_index(*i, *s).unwrap();
-                    prop_assert_eq!(phase, model.phase, "the phase it returns");
-                    transition
                 }
                 Op::Restart => { model.phase = Phase::Init; c.restart() }
                 Op::Shutdown => { shut = true; c.shutdown(); None }

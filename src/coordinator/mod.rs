@@ -271,34 +271,6 @@ impl Coordinator {
         self.apply(states, Entry::Update, |&i: &usize| self.check_index(i))
     }
 
-    /// One task's new state, by position: what
-    /// [`Coordinator::task_state_updated_by_index`] does for one task, minus
-    /// the bookkeeping a many-task update needs to undo itself (a bad index
-    /// is found before anything changes). Returns the phase after the update
-    /// too, read under the same lock.
-    pub fn set_task_state_by_index(
-        &self,
-        index: usize,
-        state: TaskState,
-    ) -> Result<(Phase, Option<Transition>), Error> {
-        self.check_index(index)?;
-        if self.has_listeners() {
-            // The general path names the cause for listeners.
-            let transition = self.task_state_updated_by_index([(index, state)])?;
-            return Ok((
-                transition.map_or_else(|| self.phase(), |t| t.to),
-                transition,
-            ));
-        }
-        let mut core = self.lock();
-        if core.states[index] != state {
-            core.set(index, self.stages[index], state);
-        }
-        let from = core.phase;
-        core.phase = core.tally.settle(from);
-        Ok((core.phase, self.move_gates(from, &core)))
-    }
-
     /// [`Coordinator::restore`] with tasks named by position.
     pub fn restore_by_index(
         &self,
@@ -643,18 +615,11 @@ mod tests {
         });
         c.set_task_state("web", TaskState::pending()).unwrap();
         c.restart();
-        // The one-task path by position is heard too, with its cause.
-        let (phase, transition) = c.set_task_state_by_index(0, TaskState::pending()).unwrap();
-        assert_eq!(
-            (phase, transition.map(|t| t.to)),
-            (Phase::Main, Some(Phase::Main))
-        );
-        c.restart();
         assert!(c.unsubscribe(sub));
         assert!(!c.unsubscribe(sub));
         c.set_task_state("web", TaskState::pending()).unwrap();
         let seen = seen.lock().unwrap();
-        assert_eq!(seen.len(), 4);
+        assert_eq!(seen.len(), 2);
         let (first, phase) = &seen[0];
         assert_eq!(
             (first.transition.from, first.transition.to),
@@ -668,7 +633,6 @@ mod tests {
             }
         );
         assert_eq!(seen[1].0.cause, Cause::Restart);
-        assert_eq!(seen[2].0.cause, first.cause);
         assert_eq!(
             seen[1].0.transition.closed.iter().collect::<Vec<_>>(),
             [Stage::Main]

@@ -309,8 +309,11 @@ impl WasmCoordinator {
         let Some(state) = decode_state(code) else {
             return wire::REFUSED;
         };
-        match self.inner.set_task_state_by_index(index as usize, state) {
-            Ok((phase, transition)) => pack(phase, transition),
+        match self
+            .inner
+            .task_state_updated_by_index([(index as usize, state)])
+        {
+            Ok(transition) => pack(self.inner.phase(), transition),
             Err(_) => wire::REFUSED,
         }
     }

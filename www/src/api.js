@@ -584,7 +584,7 @@ export class Coordinator {
       gate = new Gate(ADOPT, this.#live().gate(s), (this.#openMask & bit) !== 0, moved);
       if (this.#shut) gate[SHUT]();
       this.#gates[s] = gate;
-      this.#held |= 1 << s;
+      this.#held |= bit;
     }
     return gate;
   }
