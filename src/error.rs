@@ -78,7 +78,6 @@ pub(crate) fn clip(text: &str) -> std::borrow::Cow<'_, str> {
 }
 
 impl Error {
-    /// A [`Error::Syntax`] for `input`.
     /// No task is named `name` (quoted at most [`clip`]'s length).
     pub(crate) fn unknown_task(name: &str) -> Self {
         Error::UnknownTask {
@@ -86,6 +85,7 @@ impl Error {
         }
     }
 
+    /// A [`Error::Syntax`] for `input`.
     pub fn syntax(input: &'static str, message: impl Into<String>) -> Self {
         Error::Syntax {
             input,
