@@ -354,7 +354,6 @@ impl WasmCoordinator {
     }
 }
 
-/// A gate, standalone or a handle to one of a coordinator's gates.
 /// Rust-side hooks for tests/wasm.rs: not exported to JS, so the published
 /// wasm carries none of them (nothing in the bindings calls them).
 impl WasmCoordinator {
@@ -375,6 +374,7 @@ impl WasmCoordinator {
     }
 }
 
+/// A gate, standalone or a handle to one of a coordinator's gates.
 #[wasm_bindgen]
 pub struct WasmGate {
     inner: Gate,
