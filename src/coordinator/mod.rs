@@ -41,6 +41,15 @@ fn index_names(tasks: &[TaskSpec]) -> Result<NameIndex, Error> {
     NameIndex::build(tasks.iter().map(|spec| spec.name.as_str()))
 }
 
+/// `entries` with each state copied out of whatever holds it.
+fn by_value<K, V: Borrow<TaskState>>(
+    entries: impl IntoIterator<Item = (K, V)>,
+) -> impl Iterator<Item = (K, TaskState)> {
+    entries
+        .into_iter()
+        .map(|(key, state)| (key, *state.borrow()))
+}
+
 /// Handle returned by [`Coordinator::subscribe`], for [`Coordinator::unsubscribe`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Subscription(u64);
@@ -72,8 +81,10 @@ struct Core {
     states: Vec<TaskState>,
     tally: Tally,
     shut_down: bool,
-    /// Reused buffer of the states an update overwrote, to undo it on error.
-    undo: Vec<(usize, TaskState)>,
+    /// Reused buffer of an update's states, each task named by position:
+    /// every name is resolved before any state is applied, so an update with
+    /// an unknown name changes nothing.
+    given: Vec<(usize, TaskState)>,
 }
 
 impl Core {
@@ -156,7 +167,7 @@ impl Coordinator {
                 states: vec![TaskState::pending(); specs.len()],
                 tally,
                 shut_down: false,
-                undo: Vec::new(),
+                given: Vec::new(),
             }),
             specs,
             stages,
@@ -247,18 +258,9 @@ impl Coordinator {
         K: AsRef<str>,
         V: Borrow<TaskState>,
     {
-        let mut guess = 0;
-        self.apply(states, Entry::Update, |name: &K| {
-            self.task_index_guessing(name.as_ref(), &mut guess)
+        self.apply(Entry::Update, |given| {
+            self.index.resolve(by_value(states), given)
         })
-    }
-
-    /// [`Coordinator::task_index`] trying position `*guess` first (see
-    /// [`NameIndex::get_guessing`]): updates usually name tasks in order.
-    fn task_index_guessing(&self, name: &str, guess: &mut usize) -> Result<usize, Error> {
-        self.index
-            .get_guessing(name, guess)
-            .ok_or_else(|| Error::unknown_task(name))
     }
 
     /// [`Coordinator::task_state_updated`] with tasks named by their position
@@ -268,7 +270,7 @@ impl Coordinator {
         &self,
         states: impl IntoIterator<Item = (usize, TaskState)>,
     ) -> Result<Option<Transition>, Error> {
-        self.apply(states, Entry::Update, |&i: &usize| self.check_index(i))
+        self.apply(Entry::Update, |given| self.check_indices(states, given))
     }
 
     /// [`Coordinator::restore`] with tasks named by position.
@@ -276,18 +278,23 @@ impl Coordinator {
         &self,
         states: impl IntoIterator<Item = (usize, TaskState)>,
     ) -> Result<Option<Transition>, Error> {
-        self.apply(states, Entry::Restore, |&i: &usize| self.check_index(i))
+        self.apply(Entry::Restore, |given| self.check_indices(states, given))
     }
 
-    fn check_index(&self, index: usize) -> Result<usize, Error> {
-        if index < self.specs.len() {
-            Ok(index)
-        } else {
-            Err(Error::TaskIndexOutOfRange {
-                index,
-                tasks: self.specs.len(),
-            })
+    /// Appends `states` to `given`, failing on a position past the last task.
+    fn check_indices(
+        &self,
+        states: impl IntoIterator<Item = (usize, TaskState)>,
+        given: &mut Vec<(usize, TaskState)>,
+    ) -> Result<(), Error> {
+        let tasks = self.specs.len();
+        for (index, state) in states {
+            if index >= tasks {
+                return Err(Error::TaskIndexOutOfRange { index, tasks });
+            }
+            given.push((index, state));
         }
+        Ok(())
     }
 
     /// Records one task's state and moves the FSM.
@@ -307,9 +314,8 @@ impl Coordinator {
         K: AsRef<str>,
         V: Borrow<TaskState>,
     {
-        let mut guess = 0;
-        self.apply(states, Entry::Restore, |name: &K| {
-            self.task_index_guessing(name.as_ref(), &mut guess)
+        self.apply(Entry::Restore, |given| {
+            self.index.resolve(by_value(states), given)
         })
     }
 
@@ -329,46 +335,28 @@ impl Coordinator {
         transition
     }
 
-    fn apply<I, K, V>(
+    /// Applies the states `resolve` gives (tasks named by position) as an
+    /// update or a restore; if it fails, nothing changes.
+    fn apply(
         &self,
-        states: I,
         entry: Entry,
-        mut resolve: impl FnMut(&K) -> Result<usize, Error>,
-    ) -> Result<Option<Transition>, Error>
-    where
-        I: IntoIterator<Item = (K, V)>,
-        V: Borrow<TaskState>,
-    {
+        resolve: impl FnOnce(&mut Vec<(usize, TaskState)>) -> Result<(), Error>,
+    ) -> Result<Option<Transition>, Error> {
         let listening = self.has_listeners();
         let mut guard = self.lock();
         let core = &mut *guard;
-        // One pass: apply as we go, remembering what we overwrote so an
-        // unknown name can undo the whole update.
-        let mut undo = std::mem::take(&mut core.undo);
-        undo.clear();
-        let mut given = Vec::new();
-        for (name, state) in states {
-            let state = *state.borrow();
-            let i = match resolve(&name) {
-                Ok(i) => i,
-                Err(err) => {
-                    for &(i, old) in undo.iter().rev() {
-                        core.set(i, self.stages[i], old);
-                    }
-                    core.undo = undo;
-                    return Err(err);
-                }
-            };
-            if listening {
-                given.push((i, state));
-            }
-            let old = core.states[i];
-            if old != state {
-                undo.push((i, old));
+        let mut given = std::mem::take(&mut core.given);
+        given.clear();
+        let resolved = resolve(&mut given);
+        if let Err(err) = resolved {
+            core.given = given;
+            return Err(err);
+        }
+        for &(i, state) in &given {
+            if core.states[i] != state {
                 core.set(i, self.stages[i], state);
             }
         }
-        core.undo = undo;
         let from = core.phase;
         let start = match entry {
             Entry::Update => from,
@@ -387,6 +375,7 @@ impl Coordinator {
                 Entry::Restore => Cause::Restore { states },
             }
         });
+        core.given = given;
         let posted = self.post(transition, cause);
         drop(guard);
         if posted {
