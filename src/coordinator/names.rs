@@ -144,7 +144,7 @@ impl NameIndex {
     /// lookup is then one comparison. A name that is not that task starts a
     /// batch of [`BATCH`] names, all hashed before any probe of the table, so
     /// that the probes' memory reads overlap instead of each waiting for the
-    /// one before: -15 to -20% on a 1,000-task update in random order (a
+    /// one before: -20 to -25% on a 1,000-task update in random order (a
     /// `HashMap`'s, or Go's map's).
     pub(crate) fn resolve<K: AsRef<str>, V>(
         &self,
