@@ -347,8 +347,7 @@ impl Coordinator {
         let core = &mut *guard;
         let mut given = std::mem::take(&mut core.given);
         given.clear();
-        let resolved = resolve(&mut given);
-        if let Err(err) = resolved {
+        if let Err(err) = resolve(&mut given) {
             core.given = given;
             return Err(err);
         }

@@ -166,8 +166,8 @@ impl NameIndex {
                 *slot = Some(entry);
             }
             let mut hashes = [0; BATCH];
-            for (hashed, entry) in hashes.iter_mut().zip(&batch) {
-                *hashed = hash(name(entry));
+            for (hashed, (key, _)) in hashes.iter_mut().zip(batch.iter().flatten()) {
+                *hashed = hash(key.as_ref());
             }
             for (entry, hashed) in batch.iter_mut().zip(hashes) {
                 let Some((key, value)) = entry.take() else {
@@ -212,11 +212,6 @@ impl NameIndex {
             && slot.head == first
             && (name.len() <= 8 || span(&self.arena, slot).get(8..) == name.get(8..))
     }
-}
-
-/// The name of a batch's entry ("" for none).
-fn name<K: AsRef<str>, V>(entry: &Option<(K, V)>) -> &str {
-    entry.as_ref().map_or("", |(key, _)| key.as_ref())
 }
 
 /// How many names [`NameIndex::resolve`] looks up at once.
