@@ -22,14 +22,16 @@ lint:
 	scripts/ensure-tools.sh rust wasm
 	cargo fmt --all -- --check
 	cargo clippy --quiet --lib --no-default-features -- -D warnings
-	cargo clippy --quiet --all-targets --features js-sim,playground,tools,import-worker -- -D warnings
+	cargo clippy --quiet --all-targets --features js-sim,run-mode,tools,import-worker -- -D warnings
 	cargo clippy --quiet -p tasklifecycle-fuzz --all-targets -- -D warnings
-	cargo clippy --quiet --target wasm32-unknown-unknown --features js-sim,js-wait-promise,playground,trace,import-worker --lib --bins --test wasm -- -D warnings
+	cargo clippy --quiet --target wasm32-unknown-unknown --features js-sim,js-wait-promise,run-mode,trace,import-worker --lib --bins --test wasm -- -D warnings
+	# The playground's first build, without run mode (src/playground/handover.rs).
+	cargo clippy --quiet --target wasm32-unknown-unknown --no-default-features --features playground --bin playground -- -D warnings
 	cargo clippy --quiet --target wasm32-unknown-unknown --no-default-features --features js --lib -- -D warnings
 
 test-rust:
 	scripts/ensure-tools.sh rust
-	cargo test --all-targets --features tools,playground
+	cargo test --all-targets --features tools,run-mode
 	cargo test --doc --features tools
 	cargo test --quiet -p tasklifecycle-fuzz
 	cargo run --quiet --release --features trace --example replay -- $(TRACES)

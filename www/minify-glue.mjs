@@ -16,7 +16,8 @@ const indexPath = join(staging, "index.html");
 let index = readFileSync(indexPath, "utf8");
 const sri = (bytes) => `sha384-${createHash("sha384").update(bytes).digest("base64")}`;
 
-// The app's glue is the module index.html preloads (the worker's is minified already).
+// The app's glue is the module index.html preloads (Trunk minifies the no-modules
+// glue of the run build and the import worker itself).
 const preloads = [...index.matchAll(/<link [^>]*rel=modulepreload[^>]*>/g)].map((m) => m[0]);
 const glue = preloads.map((tag) => tag.match(/href=\.\/([^ >]+\.js)/)?.[1]).filter(Boolean);
 if (glue.length === 0) {

@@ -10,6 +10,7 @@
 
 mod app;
 mod browser;
+mod handover;
 mod msg;
 mod state;
 mod views;
@@ -81,5 +82,5 @@ impl TaskView {
 
 /// Mounts the playground on the page's body.
 pub fn start() {
-    yew::Renderer::<app::App>::new().render();
+    handover::mount::<app::App>();
 }

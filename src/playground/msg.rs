@@ -2,7 +2,9 @@
 //! struct that handles it.
 
 use crate::tools::import::ImportReply;
+#[cfg(feature = "run-mode")]
 use crate::tools::sim::restarts::{JobType, RestartPolicy};
+#[cfg(feature = "run-mode")]
 use crate::tools::sim::{Behaviour, Outside};
 use crate::{Hook, TaskState};
 
@@ -33,7 +35,9 @@ pub enum BoardMsg {
     Travel(usize),
 }
 
-/// What run mode's controls ask for.
+/// What run mode's controls ask for (only the run build has them: see
+/// `handover`).
+#[cfg(feature = "run-mode")]
 pub enum RunMsg {
     Play,
     Pause,
@@ -70,6 +74,7 @@ pub enum ImportMsg {
 /// The three exports.
 pub enum Export {
     Diagram,
+    #[cfg(feature = "run-mode")]
     Timeline,
     Ascii,
 }
@@ -77,6 +82,7 @@ pub enum Export {
 /// Everything the page can ask for.
 pub enum Msg {
     Board(BoardMsg),
+    #[cfg(feature = "run-mode")]
     Run(RunMsg),
     Import(ImportMsg),
     Export(Export),
@@ -92,4 +98,7 @@ pub enum Msg {
     /// A frame has been painted: render the next panels (see `views::Shown`).
     ShowMore,
     DismissNotice,
+    /// The first build could not load the run build (see `handover`).
+    #[cfg(not(feature = "run-mode"))]
+    RunBuildFailed,
 }

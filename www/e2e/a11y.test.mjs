@@ -5,7 +5,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createRequire } from "node:module";
-import { playground, shots } from "./harness.mjs";
+import { inRunBuild, playground, shots } from "./harness.mjs";
 
 const axePath = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
 const ctx = playground();
@@ -23,15 +23,21 @@ async function violations(page) {
   return result;
 }
 
+/** Run mode, once the run build shows it (src/playground/handover.rs). */
+async function toRun(page) {
+  await page.click('[data-mode="run"]');
+  await inRunBuild(page);
+}
+
 const VIEWS = [
   { name: "switchboard", path: "" },
   { name: "switchboard, every gate moved", path: "#init=prestart-ephemeral,dead&proxy=prestart-sidecar,running&web=main,running&warm=poststart-ephemeral,dead&logs=poststart-sidecar,running&cleanup=poststop,pending" },
-  { name: "run mode", path: "", act: (page) => page.click('[data-mode="run"]') },
+  { name: "run mode", path: "", act: toRun },
   {
     name: "run mode, finished",
     path: "",
     act: async (page) => {
-      await page.click('[data-mode="run"]');
+      await toRun(page);
       await page.click('[data-run="end"]');
       await page.waitForSelector('[data-clock][data-finished="true"]');
     },
@@ -56,10 +62,10 @@ const VIEWS = [
   },
   { name: "embed", path: "?embed#init=prestart-ephemeral,pending&web=main,pending" },
   { name: "375 px", path: "", viewport: { width: 375, height: 800 } },
-  { name: "375 px, run mode", path: "", viewport: { width: 375, height: 800 }, act: (page) => page.click('[data-mode="run"]') },
+  { name: "375 px, run mode", path: "", viewport: { width: 375, height: 800 }, act: toRun },
   { name: "embed at 320 px", path: "?embed", viewport: { width: 320, height: 600 } },
   { name: "dark theme", path: "", colorScheme: "dark" },
-  { name: "dark theme, run mode", path: "", colorScheme: "dark", act: (page) => page.click('[data-mode="run"]') },
+  { name: "dark theme, run mode", path: "", colorScheme: "dark", act: toRun },
 ];
 
 for (const view of VIEWS) {

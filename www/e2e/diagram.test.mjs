@@ -3,7 +3,7 @@
 // 1280 px, 375 px and in a 320 px embed, for every preset.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { playground, shots } from "./harness.mjs";
+import { inRunBuild, playground, shots } from "./harness.mjs";
 
 const ctx = playground();
 
@@ -121,7 +121,10 @@ for (const [name, path, viewport] of [
 ]) {
   test(`${name}: no sideways scrolling, every runner in view, text at least 11 px`, async () => {
     const page = await ctx.open(path === "run" ? "" : path, viewport);
-    if (path === "run") await page.click('[data-mode="run"]');
+    if (path === "run") {
+      await page.click('[data-mode="run"]');
+      await inRunBuild(page);
+    }
     // The biggest preset, when there is a preset list.
     if (await page.locator('[data-preset="full"]').count()) {
       await page.click('[data-preset="full"]');

@@ -43,11 +43,17 @@ export function playground() {
 
 /**
  * Waits until the page is whole: the diagram, then the panels beside it,
- * which the playground renders from the task after the first frame.
+ * which the playground renders from the task after the first frame; and not
+ * busy handing the page to the run build (src/playground/handover.rs).
  */
 export async function ready(page) {
   await page.waitForSelector("[data-phase]");
-  await page.waitForSelector("main[data-complete]");
+  await page.waitForSelector("#playground:not([aria-busy]) main[data-complete]");
+}
+
+/** Waits until the run build has taken the page over and rendered it whole. */
+export async function inRunBuild(page) {
+  await page.waitForSelector('#playground[data-build="run"]:not([aria-busy]) main[data-complete]');
 }
 
 /** The coordinator's phase as the diagram shows it. */

@@ -5,7 +5,7 @@
 // the same position (compared here with the npm package's simulate()).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { phase, playground, shots } from "./harness.mjs";
+import { inRunBuild, phase, playground, shots } from "./harness.mjs";
 import { simulate } from "../../pkg/sim-node.js";
 
 const ctx = playground();
@@ -122,6 +122,7 @@ test("a dead leader, and main tasks dead with a sidecar left: apply kills what t
   const main = tasks.find((t) => !t.lifecycle).name;
   // The leader flag lives with run mode's behaviours.
   await page.click('[data-mode="run"]');
+  await inRunBuild(page);
   await page.check(`input[aria-label="${main} is the leader"]`);
   await page.click('[data-mode="switchboard"]');
   for (const t of tasks) await setState(page, t.name, "running");

@@ -5,7 +5,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createRequire } from "node:module";
-import { phase, playground, shots } from "./harness.mjs";
+import { inRunBuild, phase, playground, shots } from "./harness.mjs";
 
 const ctx = playground();
 const axePath = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
@@ -116,6 +116,7 @@ test("every lesson embeds by itself: ?embed&lesson=<id>", async () => {
 test("a lesson about time opens its scene in run mode", async () => {
   const page = await ctx.open("#learn/prestart-fails");
   await press(page, "[data-over-time]", "Enter");
+  await inRunBuild(page);
   await page.waitForSelector('[data-mode="run"][aria-pressed="true"]');
   assert.equal(await page.locator("[data-lesson-shown]").count(), 0);
   await press(page, '[data-run="end"]', "Enter");

@@ -3,7 +3,7 @@
 // Screenshots of the key states go to test-output/playground/.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { phase, playground, ready, shots } from "./harness.mjs";
+import { inRunBuild, phase, playground, ready, shots } from "./harness.mjs";
 
 const ctx = playground();
 const open = (...args) => ctx.open(...args);
@@ -76,6 +76,9 @@ test("every preset loads", async () => {
     await page.click('[data-mode="switchboard"]');
     await page.click(`[data-preset="${id}"]`);
     const [wantPhase, tasks, mode = "switchboard"] = want[id];
+    if (mode === "run") {
+      await inRunBuild(page); // which shows run mode
+    }
     assert.equal(await phase(page), wantPhase, id);
     assert.equal(await page.locator("[data-task-card]").count(), tasks, id);
     assert.equal(await page.getAttribute(`[data-mode="${mode}"]`, "aria-pressed"), "true", id);
@@ -254,6 +257,7 @@ test("the layout works at 375 px", async () => {
   await page.screenshot({ path: `${shots}/07-mobile-375.png`, fullPage: true });
   // Run mode too: its settings become cards, its controls wrap.
   await page.click('[data-mode="run"]');
+  await inRunBuild(page);
   await page.click('[data-events-of="web"]');
   const runOverflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(runOverflow <= 0, `run mode scrolls sideways by ${runOverflow}px`);
@@ -306,12 +310,17 @@ test("served from a subfolder of a docs site, the full view, the embed and the i
       assert.deepEqual(failed, [], path);
       await page.close();
     }
-    // The import worker loads from the subfolder too.
+    // The import worker loads from the subfolder too, and so does the run
+    // build, which shows the imported job (it opens in run mode).
     const page = await ctx.browser.newPage();
+    const failed = [];
+    page.on("response", (r) => r.status() >= 400 && failed.push(r.url()));
     await page.goto(`${server.url}playground/`);
     await page.fill('[data-import="jobspec"]', 'job "j" {\n  group "g" {\n    task "t" {}\n  }\n}\n');
     await page.click('[data-import="job"]');
+    await inRunBuild(page);
     await page.waitForSelector('[data-task-card="t"]');
+    assert.deepEqual(failed, []);
     await page.close();
   } finally {
     await server.close();

@@ -3,7 +3,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { phase, playground, ready, root, shots } from "./harness.mjs";
+import { inRunBuild, phase, playground, ready, root, shots } from "./harness.mjs";
 
 const ctx = playground();
 const open = (...args) => ctx.open(...args);
@@ -30,6 +30,9 @@ test("each fixture jobspec imports its tasks and lifecycles", async () => {
   await page.waitForTimeout(300);
   assert.deepEqual(workerRequests, [], "the first render loads no importer");
   await importJob(page, fixture("service-mesh.nomad.hcl"));
+  // An imported job opens in run mode, which the run build shows.
+  await inRunBuild(page);
+  assert.equal(await page.inputValue('[data-import="jobspec"]'), fixture("service-mesh.nomad.hcl"), "the jobspec is still there");
   assert.deepEqual(await taskNames(page), ["migrate:prestart-ephemeral", "connect-proxy:prestart-sidecar", "web:main"]);
   assert.equal(await page.locator("[data-import-notes]").count(), 0, "`variable` blocks need no note");
   assert.equal(await phase(page), "prestart");
@@ -51,9 +54,10 @@ test("each fixture jobspec imports its tasks and lifecycles", async () => {
   await page.selectOption('[data-import="group"]', "1");
   await page.click('[data-import="use-group"]');
   assert.deepEqual(await taskNames(page), ["redis:main"]);
-  // The worker's loader, glue and wasm, each fetched once for all five imports.
-  assert.equal(workerRequests.filter((u) => u.endsWith(".wasm")).length, 1, workerRequests.join(" "));
-  assert.equal(workerRequests.filter((u) => u.endsWith("_loader.js")).length, 1, workerRequests.join(" "));
+  // The worker's loader, glue and wasm, each fetched once per build: by the
+  // first for the first import, by the run build for the four after it.
+  assert.equal(workerRequests.filter((u) => u.endsWith(".wasm")).length, 2, workerRequests.join(" "));
+  assert.equal(workerRequests.filter((u) => u.endsWith("_loader.js")).length, 2, workerRequests.join(" "));
   assert.deepEqual(page.problems, []);
   await page.close();
 });
@@ -81,6 +85,7 @@ test("an allocation's task states are applied via restore", async () => {
   const page = await open();
   await importJob(page, fixture("every-hook.nomad.hcl"));
   await page.click('[data-import="use-group"]');
+  await inRunBuild(page);
   await page.fill('[data-import="allocation"]', fixture("allocation.json"));
   await importClick(page, "apply-allocation");
   assert.equal(await phase(page), "wait_alloc");
@@ -92,6 +97,7 @@ test("an allocation's task states are applied via restore", async () => {
 test("run mode plays a whole alloc to the end, in lifecycle order", async () => {
   const page = await open();
   await page.click('[data-mode="run"]');
+  await inRunBuild(page);
   await page.selectOption('[data-run="speed"]', "8");
   await page.click('[data-run="play"]');
   await page.waitForSelector('[data-clock][data-finished="true"]', { timeout: 30_000 });
@@ -132,6 +138,7 @@ test("run mode plays a whole alloc to the end, in lifecycle order", async () => 
 test("step mode advances one event at a time, and the same seed replays the same run", async () => {
   const page = await open();
   await page.click('[data-mode="run"]');
+  await inRunBuild(page);
   const clock = async () => Number(await page.getAttribute("[data-clock]", "data-clock"));
   assert.equal(await clock(), 0);
   assert.equal(await phase(page), "prestart", "the alloc runner's first report happens at t=0");
@@ -172,6 +179,7 @@ test("the diagram exports as SVG and ASCII, the timeline as SVG", async () => {
   assert.match(ascii.text, /┤ GATE ├── prestart-ephemeral: open/);
   assert.match(await page.textContent("[data-ascii]"), /COORDINATOR/);
   await page.click('[data-mode="run"]');
+  await inRunBuild(page);
   await page.click('[data-run="end"]');
   const timeline = await download('[data-export="timeline"]');
   assert.equal(timeline.name, "tasklifecycle-timeline.svg");
@@ -269,6 +277,7 @@ test("preset: an init task exhausts its attempts; siblings are killed, poststop 
 test("run mode's allocation controls: restart running tasks, then stop", async () => {
   const page = await open("#web=main,pending&bye=poststop,pending");
   await page.click('[data-mode="run"]');
+  await inRunBuild(page);
   await page.click('[data-run="step"]'); // web starts
   await page.click('[data-run="restart-running"]');
   await page.click('[data-run="step"]'); // web exits and restarts at once
@@ -288,6 +297,7 @@ test("run mode's allocation controls: restart running tasks, then stop", async (
 test("a share link made in run mode reopens the run: job type, seed and behaviours", async () => {
   const page = await open("#init=prestart-ephemeral,pending&web=main,pending");
   await page.click('[data-mode="run"]');
+  await inRunBuild(page);
   await page.selectOption('[data-run="job-type"]', "batch");
   await page.fill('[data-run="seed"]', "7");
   await page.press('[data-run="seed"]', "Enter");
@@ -316,6 +326,7 @@ test("a share link made in run mode reopens the run: job type, seed and behaviou
 test("a script of runs and the group's restart policy are edited in run mode", async () => {
   const page = await open("#migrate=prestart-ephemeral,pending&web=main,pending");
   await page.click('[data-mode="run"]');
+  await inRunBuild(page);
   // "Fails twice, then exits 0": the first run fails, the later runs follow.
   await page.check('[data-behaviour="migrate"] input[aria-label="migrate fails"]');
   await page.fill('[data-script="migrate"]', "500:2000:1; 500:2000:0");
@@ -339,6 +350,7 @@ test("a script of runs and the group's restart policy are edited in run mode", a
 test("run mode restarts or kills one task: killing the leader kills the group", async () => {
   const page = await open("#web=main,pending&logs=poststart-sidecar,pending");
   await page.click('[data-mode="run"]');
+  await inRunBuild(page);
   await page.click('[data-run="step"]'); // web starts
   await page.click('[data-events-of="web"]');
   await page.click('[data-run="restart-task"]');
@@ -364,6 +376,7 @@ test("run mode restarts or kills one task: killing the leader kills the group", 
 test("from the keyboard, “To the end” keeps the focus when the run is over", async () => {
   const page = await open();
   await page.click('[data-mode="run"]');
+  await inRunBuild(page);
   await page.focus('[data-run="end"]');
   await page.keyboard.press("Enter");
   await page.waitForSelector('[data-clock][data-finished="true"]');

@@ -2,14 +2,12 @@
 //! task runners' waits, scheduling ticks, keeping the URL hash in step, and
 //! rebuilding run mode when the switchboard gets a new coordinator.
 
-use std::time::Duration;
-
 use yew::prelude::*;
 
 use super::App;
 use crate::playground::browser;
-use crate::playground::msg::{ImportMsg, Mode, Msg, RunMsg};
-use crate::playground::state::{Arm, ImportState, LearnState, Switchboard, TICK_MS};
+use crate::playground::msg::{ImportMsg, Mode, Msg};
+use crate::playground::state::{Arm, ImportState, LearnState, Switchboard};
 use crate::playground::worker::ImportWorker;
 use crate::tools::import::ImportRequest;
 use crate::tools::scenario::{RunSpec, Scenario};
@@ -97,13 +95,42 @@ impl App {
         hash
     }
 
+    /// (In the first build, run mode is shown by the run build, which takes
+    /// the page over once it has rendered: see `handover`.)
     pub(super) fn start_run_if_shown(&mut self) {
         self.run.stop();
+        #[cfg(feature = "run-mode")]
         if self.mode == Mode::Run {
             if let Err(err) = self.run.restart(&self.board.scenario().tasks) {
                 self.notice = Some(err);
             }
         }
+    }
+
+    /// The link the run build opens: the switchboard's, with its history
+    /// (switching back to the switchboard there finds it as it was), and how
+    /// it runs; without the history if that would be too long for a link.
+    #[cfg(not(feature = "run-mode"))]
+    pub(super) fn handover_hash(&self) -> String {
+        let mut scenario = self.board.shared();
+        scenario.run = Some(self.run.spec());
+        let hash = scenario.to_hash();
+        match hash.len() > crate::limits::MAX_LINK_LEN {
+            true => self.share_hash(),
+            false => hash,
+        }
+    }
+
+    /// The run build could not be loaded: back to the switchboard, saying so.
+    #[cfg(not(feature = "run-mode"))]
+    pub(super) fn run_build_failed(&mut self) -> bool {
+        self.handed_over = false;
+        self.mode = Mode::Manual;
+        self.notice = Some(
+            "Run mode could not be loaded (is the page offline?). Showing the switchboard.".into(),
+        );
+        self.sync_hash();
+        true
     }
 
     /// Arms the waits a switchboard call returned (or shows its error), and
@@ -163,15 +190,5 @@ impl App {
                 }
             });
         }
-    }
-}
-
-/// Wakes a playing simulation after one tick of real time.
-pub(super) fn schedule_tick(ctx: &Context<App>, generation: Option<u64>) {
-    if let Some(generation) = generation {
-        ctx.link().send_future(async move {
-            yew::platform::time::sleep(Duration::from_millis(TICK_MS)).await;
-            Msg::Run(RunMsg::Tick(generation))
-        });
     }
 }

@@ -7,11 +7,11 @@ use wasm_bindgen::closure::Closure;
 use yew::prelude::*;
 
 mod effects;
-
-use effects::schedule_tick;
+#[cfg(feature = "run-mode")]
+mod run;
 
 use super::browser;
-use super::msg::{BoardMsg, Export, ImportMsg, Mode, Msg, RunMsg};
+use super::msg::{BoardMsg, Export, ImportMsg, Mode, Msg};
 use super::state::{ImportOutcome, ImportState, Imported, LearnState, RunState, Switchboard};
 use super::views::{self, Page, Shown};
 use super::worker::ImportWorker;
@@ -38,6 +38,10 @@ pub struct App {
     learn: Option<LearnState>,
     /// How much of the page is rendered (see [`Shown`]).
     shown: Shown,
+    /// The run build has been asked to take the page over: this one is
+    /// quiet from then on (see `handover`).
+    #[cfg(not(feature = "run-mode"))]
+    handed_over: bool,
     _hash_listener: Option<Closure<dyn FnMut()>>,
 }
 
@@ -68,6 +72,8 @@ impl Component for App {
             preset: None,
             learn: None,
             shown: Shown::Diagram,
+            #[cfg(not(feature = "run-mode"))]
+            handed_over: false,
             _hash_listener: browser::on_hash_change(move || link.send_message(Msg::HashChanged)),
         };
         match browser::lesson() {
@@ -77,12 +83,25 @@ impl Component for App {
                 app.preset = preset;
             }
         }
+        #[cfg(feature = "run-mode")]
+        if let Some(carried) = super::handover::take_carried() {
+            app.import.job_text = carried.job_text;
+            app.import.alloc_text = carried.alloc_text;
+            app.preset = Preset::find(&carried.preset).map(|p| p.id);
+        }
         app
     }
 
     fn update(&mut self, ctx: &Context<Self>, msg: Msg) -> bool {
+        #[cfg(not(feature = "run-mode"))]
+        match msg {
+            Msg::RunBuildFailed => return self.run_build_failed(),
+            _ if self.handed_over => return false,
+            _ => {}
+        }
         match msg {
             Msg::Board(msg) => self.board_update(ctx, msg),
+            #[cfg(feature = "run-mode")]
             Msg::Run(msg) => self.run_update(ctx, msg),
             Msg::Import(msg) => return self.import_update(ctx, msg),
             Msg::Export(export) => return self.export(export),
@@ -122,6 +141,8 @@ impl Component for App {
                 }
             }
             Msg::DismissNotice => self.notice = None,
+            #[cfg(not(feature = "run-mode"))]
+            Msg::RunBuildFailed => {}
             Msg::ShowMore => {
                 self.shown = self.shown.next();
                 if self.shown != Shown::All {
@@ -135,6 +156,21 @@ impl Component for App {
     fn rendered(&mut self, ctx: &Context<Self>, first_render: bool) {
         if first_render {
             show_more_after_paint(ctx);
+        }
+        // Run mode is shown (and the URL hash says so): the run build shows it.
+        #[cfg(not(feature = "run-mode"))]
+        if self.mode == Mode::Run && !self.handed_over {
+            self.handed_over = true;
+            browser::set_hash(&self.handover_hash());
+            let link = ctx.link().clone();
+            let carried = super::handover::Carried {
+                job_text: self.import.job_text.clone(),
+                alloc_text: self.import.alloc_text.clone(),
+                preset: self.preset.unwrap_or_default().to_owned(),
+            };
+            super::handover::load_run_build(&carried, move || {
+                link.send_message(Msg::RunBuildFailed)
+            });
         }
     }
 
@@ -213,30 +249,6 @@ impl App {
         self.preset = Some(preset.id);
     }
 
-    fn run_update(&mut self, ctx: &Context<Self>, msg: RunMsg) {
-        let tasks = &self.board.scenario().tasks;
-        let result = match msg {
-            RunMsg::Play => return schedule_tick(ctx, self.run.play()),
-            RunMsg::Tick(generation) => return schedule_tick(ctx, self.run.tick(generation)),
-            RunMsg::Pause => return self.run.pause(),
-            RunMsg::Step => return self.run.step(),
-            RunMsg::ToEnd => return self.run.run_to_end(),
-            RunMsg::SetSpeed(speed) => return self.run.set_speed(speed),
-            RunMsg::Reset => self.run.restart(tasks),
-            RunMsg::SetSeed(seed) => self.run.set_seed(seed, tasks),
-            RunMsg::SetBehaviour(i, b) => self.run.set_behaviour(i, b, tasks),
-            RunMsg::SetJobType(job_type) => self.run.set_job_type(job_type, tasks),
-            RunMsg::SetRestart(policy) => self.run.set_restart(policy, tasks),
-            RunMsg::Act(action) => self.run.act(action),
-            RunMsg::Select(i) => return self.run.select(i),
-        };
-        if let Err(err) = result {
-            self.notice = Some(err);
-        }
-        // A setting changed: the link carries it.
-        self.sync_hash();
-    }
-
     /// Returns whether the page changed (typing only stores the text).
     fn import_update(&mut self, ctx: &Context<Self>, msg: ImportMsg) -> bool {
         let outcome = match msg {
@@ -274,6 +286,7 @@ impl App {
     fn export(&mut self, export: Export) -> bool {
         match export {
             Export::Diagram => browser::download_svg("svg.diagram", "tasklifecycle-diagram.svg"),
+            #[cfg(feature = "run-mode")]
             Export::Timeline => browser::download_svg("svg.timeline", "tasklifecycle-timeline.svg"),
             Export::Ascii => {
                 let art = ascii::render(self.shown_coordinator());

@@ -11,7 +11,9 @@ mod switchboard;
 
 pub use import::{ImportOutcome, ImportState, Imported};
 pub use learn::LearnState;
-pub use run::{seconds, RunState, TICK_MS};
+pub use run::RunState;
+#[cfg(feature = "run-mode")]
+pub use run::{seconds, TICK_MS};
 pub use switchboard::{who_made, Arm, Switchboard};
 
 use crate::Transition;

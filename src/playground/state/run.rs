@@ -1,4 +1,9 @@
 //! Run mode: a simulated alloc runner plays the group on a seeded clock.
+//!
+//! The first build (without the `run-mode` feature, see `handover`) keeps
+//! run mode's settings, which travel in the share link, but never plays them:
+//! what only playing needs is unused there.
+#![cfg_attr(not(feature = "run-mode"), allow(dead_code))]
 
 use crate::tools::scenario::RunSpec;
 use crate::tools::sim::restarts::{JobType, RestartPolicy};

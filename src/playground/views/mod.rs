@@ -7,8 +7,10 @@ mod fsm;
 mod importer;
 mod learn;
 mod log;
+#[cfg(feature = "run-mode")]
 mod run;
 mod tasks;
+#[cfg(feature = "run-mode")]
 mod timeline;
 mod toolbar;
 
@@ -18,18 +20,17 @@ use yew::html::Scope;
 use yew::prelude::*;
 
 use super::app::App;
-use super::msg::{BoardMsg, Export, ImportMsg, Mode, Msg, RunMsg};
-use super::state::{seconds, who_made, ImportState, RunState, Switchboard};
+use super::msg::{BoardMsg, Export, ImportMsg, Mode, Msg};
+use super::state::{who_made, ImportState, RunState, Switchboard};
 use super::TaskView;
-use crate::tools::sim::{Outside, Simulation, EVENTS_KEPT};
 use crate::{Coordinator, Stage};
 use diagram::Diagram;
 use fsm::{fsm_view, FsmProps};
 use importer::Importer;
 use log::{event_log, EventLogProps};
-use run::RunPanel;
+#[cfg(feature = "run-mode")]
+use run::section as run_section;
 use tasks::TaskList;
-use timeline::Timeline;
 use toolbar::{toolbar, ToolbarProps};
 
 pub use learn::learn;
@@ -306,9 +307,9 @@ fn diagram_panel(page: &Page, runners: &Rc<Vec<TaskView>>, link: &Scope<App>) ->
             { diagram(page, runners, link) }
             if page.shown == Shown::Diagram {
                 // The first frame: the diagram alone.
-            } else if let Some(run) = page.run {
-                { run_section(page, run, link) }
-            } else if page.mode == Mode::Manual {
+            } else if page.mode == Mode::Run {
+                { run_section(page, link) }
+            } else {
                 { history_bar(page.board, link) }
                 { next_panel(page, link) }
             }
@@ -319,111 +320,11 @@ fn diagram_panel(page: &Page, runners: &Rc<Vec<TaskView>>, link: &Scope<App>) ->
     }
 }
 
-fn run_section(page: &Page, run: &RunState, link: &Scope<App>) -> Html {
-    let Some(sim) = run.sim() else {
-        return html! {};
-    };
-    let tasks = &page.board.scenario().tasks;
-    let names: Vec<String> = tasks.iter().map(|t| t.name.clone()).collect();
-    let ctl = |msg: fn() -> RunMsg| link.callback(move |()| Msg::Run(msg()));
-    html! {
-        <>
-        <RunPanel
-            now_ms={sim.now_ms()}
-            playing={run.is_playing()}
-            finished={sim.is_finished()}
-            speed={run.speed()}
-            seed={run.seed()}
-            tasks={Rc::new(names.iter().cloned().zip(run.behaviours().iter().cloned()).collect::<Vec<_>>())}
-            job_type={run.job_type()}
-            restart={run.restart_policy()}
-            on_restart={link.callback(|p| Msg::Run(RunMsg::SetRestart(p)))}
-            status={run.status()}
-            on_job_type={link.callback(|t| Msg::Run(RunMsg::SetJobType(t)))}
-            on_play={ctl(|| RunMsg::Play)}
-            on_pause={ctl(|| RunMsg::Pause)}
-            on_step={ctl(|| RunMsg::Step)}
-            on_end={ctl(|| RunMsg::ToEnd)}
-            on_reset={ctl(|| RunMsg::Reset)}
-            on_speed={link.callback(|s| Msg::Run(RunMsg::SetSpeed(s)))}
-            on_seed={link.callback(|s| Msg::Run(RunMsg::SetSeed(s)))}
-            on_behaviour={link.callback(|(i, b)| Msg::Run(RunMsg::SetBehaviour(i, b)))}
-        />
-        { alloc_actions(link) }
-        <div class="timeline-head">
-            <h3>{ "Timeline" }</h3>
-            <button type="button" data-export="timeline"
-                onclick={link.callback(|_| Msg::Export(Export::Timeline))}>{ "Timeline SVG" }</button>
-        </div>
-        // Wider than a phone: it scrolls, and the keyboard can reach it to scroll it.
-        <div class="timeline-scroll" tabindex="0" role="region" aria-label="Timeline (scrolls sideways)">
-            <Timeline tasks={Rc::new(names.clone())} events={Rc::new(sim.events().to_vec())} now_ms={sim.now_ms()} />
-        </div>
-        { task_events(sim, &names, run.selected(), link) }
-        </>
-    }
-}
-
-/// What Nomad's client can be asked while the allocation runs, each button
-/// saying what it does (no hover needed).
-fn alloc_actions(link: &Scope<App>) -> Html {
-    let act = |action: Outside| link.callback(move |_: MouseEvent| Msg::Run(RunMsg::Act(action)));
-    html! {
-        <div class="alloc-actions" role="group" aria-label="Allocation">
-            <button type="button" data-run="restart-running" onclick={act(Outside::RestartRunning)}>
-                { "Restart running tasks" }</button>
-            <button type="button" data-run="restart-all" onclick={act(Outside::RestartAll)}>
-                { "Restart all tasks" }</button>
-            <button type="button" data-run="stop" onclick={act(Outside::StopAlloc)}>{ "Stop the allocation" }</button>
-            <button type="button" data-run="client-restart" onclick={act(Outside::ClientRestart)}>
-                { "Restart the client" }</button>
-            <p class="hint">
-                { "As " }<code>{ "nomad alloc restart" }</code>{ " (running tasks only, outside their restart policy), " }
-                <code>{ "-all-tasks" }</code>{ " (back to init; dead lifecycle tasks run again), " }
-                <code>{ "nomad alloc stop" }</code>{ " (everything but poststop is killed), and a Nomad client restart (restore)." }
-            </p>
-        </div>
-    }
-}
-
-/// Each task's Nomad events, as `nomad alloc status` lists them: pick a task.
-fn task_events(
-    sim: &Simulation,
-    names: &[String],
-    selected: Option<usize>,
-    link: &Scope<App>,
-) -> Html {
-    html! {
-        <div class="task-events">
-            <div class="task-picks" role="group" aria-label="Show a task's events">
-                { for names.iter().enumerate().map(|(i, name)| html! {
-                    <button type="button" data-events-of={name.clone()} aria-pressed={(selected == Some(i)).to_string()}
-                        onclick={link.callback(move |_| Msg::Run(RunMsg::Select(i)))}>{ format!("{name} events") }</button>
-                }) }
-            </div>
-            if let Some(i) = selected.filter(|&i| i < names.len()) {
-                <div class="task-actions" role="group" aria-label={format!("Act on {}", names[i])}>
-                    <button type="button" data-run="restart-task"
-                        onclick={link.callback(move |_| Msg::Run(RunMsg::Act(Outside::RestartTask { task: i })))}>
-                        { format!("Restart {} (if running)", names[i]) }</button>
-                    <button type="button" data-run="kill-task"
-                        onclick={link.callback(move |_| Msg::Run(RunMsg::Act(Outside::KillTask { task: i })))}>
-                        { format!("Kill {}", names[i]) }</button>
-                </div>
-                <table class="events" data-events={names[i].clone()}>
-                    <caption>{ format!("Recent events of {} (the last {EVENTS_KEPT}, as Nomad keeps them)", names[i]) }</caption>
-                    <thead><tr><th scope="col">{ "time" }</th><th scope="col">{ "type" }</th><th scope="col">{ "description" }</th></tr></thead>
-                    <tbody>
-                        { for sim.task_events(i).map(|(at, event)| html! {
-                            <tr data-event-type={event.type_name()}>
-                                <td>{ seconds(*at) }</td><td>{ event.type_name() }</td><td>{ event.message(names) }</td>
-                            </tr>
-                        }) }
-                    </tbody>
-                </table>
-            }
-        </div>
-    }
+/// Run mode's controls, timeline and settings; in the first build (see
+/// `handover`), a note while the run build loads.
+#[cfg(not(feature = "run-mode"))]
+fn run_section(_: &Page, _: &Scope<App>) -> Html {
+    html! { <p class="hint" role="status" data-loading="run">{ "Loading run mode…" }</p> }
 }
 
 fn import_panel(import: &ImportState, link: &Scope<App>) -> Html {

@@ -1,0 +1,150 @@
+//! The playground ships as two builds of one app (see index.html): the first
+//! load without run mode, and `playground-run` with it (the `run-mode`
+//! feature: the simulator, the run panel and the timeline, 29 KB gzipped).
+//! When the first build is asked to show run mode, its URL hash already is
+//! the page's share link, which carries the scenario, its history and how it
+//! runs; it marks its page busy and inert, keeps what the link leaves out
+//! ([`Carried`]) in the session's storage, and loads the second build, which
+//! renders in its place and reads both.
+
+/// The element the app renders into; the run build's replaces the first's.
+const ROOT_ID: &str = "playground";
+/// Session storage keys of [`Carried`]'s fields, in its order.
+const KEYS: [&str; 3] = [
+    "tasklifecycle-handover-job",
+    "tasklifecycle-handover-alloc",
+    "tasklifecycle-handover-preset",
+];
+
+/// What the page holds that its link does not: the import panel's texts
+/// (too long for a link) and the preset shown (a link names no preset).
+pub struct Carried {
+    pub job_text: String,
+    pub alloc_text: String,
+    /// Empty for none.
+    pub preset: String,
+}
+
+fn document() -> Option<web_sys::Document> {
+    web_sys::window()?.document()
+}
+
+fn session() -> Option<web_sys::Storage> {
+    web_sys::window()?.session_storage().ok().flatten()
+}
+
+/// Renders the app into a new root element (`data-build`: `first` or `run`),
+/// in place of the first build's root if it is there.
+pub fn mount<C: yew::BaseComponent<Properties = ()>>() {
+    let Some(document) = document() else {
+        return;
+    };
+    let Ok(root) = document.create_element("div") else {
+        return;
+    };
+    root.set_id(ROOT_ID);
+    let build = if cfg!(feature = "run-mode") {
+        "run"
+    } else {
+        "first"
+    };
+    let _ = root.set_attribute("data-build", build);
+    let placed = match document.get_element_by_id(ROOT_ID) {
+        Some(first) => first.replace_with_with_node_1(&root).is_ok(),
+        None => document
+            .body()
+            .is_some_and(|body| body.append_child(&root).is_ok()),
+    };
+    if placed {
+        yew::Renderer::<C>::with_root(root).render();
+    }
+}
+
+/// What the first build carried over, taken once (none on a page load).
+#[cfg(feature = "run-mode")]
+pub fn take_carried() -> Option<Carried> {
+    let storage = session()?;
+    let [job_text, alloc_text, preset] = KEYS.map(|key| {
+        let value = storage.get_item(key).ok().flatten();
+        let _ = storage.remove_item(key);
+        value
+    });
+    Some(Carried {
+        job_text: job_text?,
+        alloc_text: alloc_text.unwrap_or_default(),
+        preset: preset.unwrap_or_default(),
+    })
+}
+
+/// Marks the page busy and inert, keeps `carried` and loads the run build, which then takes the page over; if its script or wasm
+/// cannot be loaded (offline, say), the page is live again and `failed` is
+/// called. Relative URLs, like every asset's, so a playground served from a
+/// docs site's subfolder finds it.
+#[cfg(not(feature = "run-mode"))]
+pub fn load_run_build(carried: &Carried, failed: impl Fn() + Clone + 'static) {
+    use wasm_bindgen::closure::Closure;
+    use wasm_bindgen::JsCast;
+    if let Some(storage) = session() {
+        let values = [&carried.job_text, &carried.alloc_text, &carried.preset];
+        for (key, value) in KEYS.iter().zip(values) {
+            let _ = storage.set_item(key, value);
+        }
+    }
+    set_busy(true);
+    let failed = move || {
+        set_busy(false);
+        if let Some(storage) = session() {
+            for key in KEYS {
+                let _ = storage.remove_item(key);
+            }
+        }
+        failed();
+    };
+    let document = document();
+    let script = document
+        .as_ref()
+        .and_then(|d| d.create_element("script").ok())
+        .and_then(|e| e.dyn_into::<web_sys::HtmlScriptElement>().ok());
+    let (Some(script), Some(head)) = (script, document.and_then(|d| d.head())) else {
+        return failed();
+    };
+    script.set_src("./playground-run.js");
+    let on_error = Closure::once_into_js(failed.clone());
+    script.set_onerror(Some(on_error.unchecked_ref()));
+    let start_failed = failed.clone();
+    let start = Closure::once_into_js(move || {
+        // wasm-bindgen's no-modules glue declares `wasm_bindgen` with a
+        // top-level `let`: a global binding, not a property of `window`, so
+        // it is named from a function's body.
+        let init = js_sys::Function::new_no_args(
+            "return wasm_bindgen({ module_or_path: './playground-run_bg.wasm' })",
+        );
+        match init.call0(&wasm_bindgen::JsValue::NULL) {
+            Ok(started) => {
+                let on_error = Closure::once(move |_: wasm_bindgen::JsValue| start_failed());
+                let _ = js_sys::Promise::from(started).catch(&on_error);
+                on_error.forget();
+            }
+            Err(_) => start_failed(),
+        }
+    });
+    script.set_onload(Some(start.unchecked_ref()));
+    if head.append_child(&script).is_err() {
+        failed();
+    }
+}
+
+/// `aria-busy` and `inert` on the first build's root while the run build
+/// loads: nothing typed or clicked there would reach the run build.
+#[cfg(not(feature = "run-mode"))]
+fn set_busy(busy: bool) {
+    let Some(root) = document().and_then(|d| d.get_element_by_id(ROOT_ID)) else {
+        return;
+    };
+    for name in ["aria-busy", "inert"] {
+        let _ = match busy {
+            true => root.set_attribute(name, if name == "inert" { "" } else { "true" }),
+            false => root.remove_attribute(name),
+        };
+    }
+}
