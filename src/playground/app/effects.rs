@@ -1,6 +1,7 @@
 //! What the root component does to the world outside its state: arming the
-//! task runners' waits, scheduling ticks, keeping the URL hash in step, and
-//! rebuilding run mode when the switchboard gets a new coordinator.
+//! task runners' waits, keeping the URL hash in step, rebuilding run mode
+//! when the switchboard gets a new coordinator, and (in the first build)
+//! handing the page to the run build. (Run mode's ticks: `run.rs`.)
 
 use yew::prelude::*;
 
@@ -107,11 +108,32 @@ impl App {
         }
     }
 
+    /// Once run mode is shown, hands the page to the run build, which shows
+    /// it (see `handover`): with a link that carries the switchboard's
+    /// history too, and what no link carries.
+    #[cfg(not(feature = "run-mode"))]
+    pub(super) fn hand_over_if_run_shown(&mut self, ctx: &Context<Self>) {
+        if self.mode != Mode::Run || self.handed_over {
+            return;
+        }
+        self.handed_over = true;
+        browser::set_hash(&self.handover_hash());
+        let carried = crate::playground::handover::Carried {
+            job_text: self.import.job_text.clone(),
+            alloc_text: self.import.alloc_text.clone(),
+            preset: self.preset.unwrap_or_default().to_owned(),
+        };
+        let link = ctx.link().clone();
+        crate::playground::handover::load_run_build(&carried, move || {
+            link.send_message(Msg::RunBuildFailed)
+        });
+    }
+
     /// The link the run build opens: the switchboard's, with its history
     /// (switching back to the switchboard there finds it as it was), and how
     /// it runs; without the history if that would be too long for a link.
     #[cfg(not(feature = "run-mode"))]
-    pub(super) fn handover_hash(&self) -> String {
+    fn handover_hash(&self) -> String {
         let mut scenario = self.board.shared();
         scenario.run = Some(self.run.spec());
         let hash = scenario.to_hash();
@@ -123,14 +145,13 @@ impl App {
 
     /// The run build could not be loaded: back to the switchboard, saying so.
     #[cfg(not(feature = "run-mode"))]
-    pub(super) fn run_build_failed(&mut self) -> bool {
+    pub(super) fn run_build_failed(&mut self) {
         self.handed_over = false;
         self.mode = Mode::Manual;
         self.notice = Some(
             "Run mode could not be loaded (is the page offline?). Showing the switchboard.".into(),
         );
         self.sync_hash();
-        true
     }
 
     /// Arms the waits a switchboard call returned (or shows its error), and

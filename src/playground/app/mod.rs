@@ -94,10 +94,8 @@ impl Component for App {
 
     fn update(&mut self, ctx: &Context<Self>, msg: Msg) -> bool {
         #[cfg(not(feature = "run-mode"))]
-        match msg {
-            Msg::RunBuildFailed => return self.run_build_failed(),
-            _ if self.handed_over => return false,
-            _ => {}
+        if self.handed_over && !matches!(msg, Msg::RunBuildFailed) {
+            return false;
         }
         match msg {
             Msg::Board(msg) => self.board_update(ctx, msg),
@@ -142,7 +140,7 @@ impl Component for App {
             }
             Msg::DismissNotice => self.notice = None,
             #[cfg(not(feature = "run-mode"))]
-            Msg::RunBuildFailed => {}
+            Msg::RunBuildFailed => self.run_build_failed(),
             Msg::ShowMore => {
                 self.shown = self.shown.next();
                 if self.shown != Shown::All {
@@ -157,21 +155,8 @@ impl Component for App {
         if first_render {
             show_more_after_paint(ctx);
         }
-        // Run mode is shown (and the URL hash says so): the run build shows it.
         #[cfg(not(feature = "run-mode"))]
-        if self.mode == Mode::Run && !self.handed_over {
-            self.handed_over = true;
-            browser::set_hash(&self.handover_hash());
-            let link = ctx.link().clone();
-            let carried = super::handover::Carried {
-                job_text: self.import.job_text.clone(),
-                alloc_text: self.import.alloc_text.clone(),
-                preset: self.preset.unwrap_or_default().to_owned(),
-            };
-            super::handover::load_run_build(&carried, move || {
-                link.send_message(Msg::RunBuildFailed)
-            });
-        }
+        self.hand_over_if_run_shown(ctx);
     }
 
     fn view(&self, ctx: &Context<Self>) -> Html {
