@@ -117,6 +117,16 @@ impl Gate {
         }
     }
 
+    /// Makes this a closed gate that was never shut down: in place if
+    /// nobody else holds it (no other handle, no registered wait), else by
+    /// a new gate, so that the holders never see its later moves.
+    pub(crate) fn reset(&mut self) {
+        match Arc::get_mut(&mut self.inner) {
+            Some(inner) if inner.waiters.total_listeners() == 0 => *inner.state.get_mut() = 0,
+            _ => *self = Gate::new(),
+        }
+    }
+
     /// A future that resolves when the gate admits the caller.
     ///
     /// The waiter is registered now, not at the first poll: a wait created

@@ -23,6 +23,21 @@ const RUNNING: u8 = STATE_STRIDE;
 const DEAD: u8 = 2 * STATE_STRIDE;
 const DEAD_FAILED: u8 = 2 * STATE_STRIDE + 1;
 
+/// A task list as api.js writes it into the task scratch (see `wire::SIDECAR`).
+fn task_list(tasks: &[(&str, u8)]) -> Vec<u8> {
+    let mut list = Vec::new();
+    for (name, code) in tasks {
+        list.push(*code);
+        list.extend_from_slice(&(name.len() as u32).to_le_bytes());
+        list.extend_from_slice(name.as_bytes());
+    }
+    list
+}
+
+fn coordinator(tasks: &[(&str, u8)]) -> Result<WasmCoordinator, wasm_bindgen::JsValue> {
+    WasmCoordinator::from_task_list(tasks.len(), &task_list(tasks)).map(|(c, _)| c)
+}
+
 fn phase_of(packed: u32) -> &'static str {
     Phase::ALL[(packed & PHASE_MASK) as usize].as_str()
 }
@@ -58,8 +73,9 @@ fn code_tables_match_the_core() {
 
 #[wasm_bindgen_test]
 fn bindings_drive_a_lifecycle() {
-    let c = WasmCoordinator::new("initweb", &[4, 3], &[PRESTART, NO_LIFECYCLE], &[0, 0]).unwrap();
-    assert_eq!(c.stages(), [0, 2]);
+    let list = task_list(&[("init", PRESTART), ("web", NO_LIFECYCLE)]);
+    let (mut c, stages) = WasmCoordinator::from_task_list(2, &list).unwrap();
+    assert_eq!(stages, [0, 2]);
     let packed = c.update(&[PENDING, PENDING], false).unwrap();
     assert_eq!(phase_of(packed), "prestart");
     assert_eq!((packed >> FROM_SHIFT) & PHASE_MASK, 0, "from init");
@@ -93,11 +109,48 @@ fn bindings_drive_a_lifecycle() {
         "prestart",
         "restore skips init; a failed prestart blocks main"
     );
+
+    // Rebuilt from the same list: only reset. A gate handle held across it
+    // is no longer the coordinator's (as if it had been dropped and made anew).
+    assert_eq!(phase_of(c.update(&[DEAD, PENDING], false).unwrap()), "main");
+    assert!(main_gate.is_open());
+    assert!(c.rebuild_from(2, &list).unwrap(), "the same list");
+    assert_eq!(c.phase(), 0, "init");
+    assert_eq!(c.states(), [PENDING, PENDING]);
+    assert!(!c.gate(2).unwrap().is_open(), "a closed main gate");
+    assert_eq!(
+        phase_of(c.update(&[PENDING, KEEP], false).unwrap()),
+        "prestart"
+    );
+    assert_eq!(phase_of(c.set_one(0, DEAD)), "main");
+    assert!(c.gate(2).unwrap().is_open());
+    c.restart();
+    assert!(!c.gate(2).unwrap().is_open());
+    assert!(main_gate.is_open(), "the held handle saw no later move");
+
+    // Rebuilt from another list: a new coordinator of those tasks.
+    let other = task_list(&[("web", NO_LIFECYCLE), ("bye", 3)]);
+    assert!(!c.rebuild_from(2, &other).unwrap());
+    assert_eq!(
+        phase_of(c.update(&[PENDING, PENDING], false).unwrap()),
+        "main"
+    );
+    assert!(c.explain(1).unwrap().starts_with("bye"));
+    // A bad list leaves it as it was.
+    assert!(c
+        .rebuild_from(2, &task_list(&[("a", 0), ("a", 0)]))
+        .is_err());
+    assert!(c.explain(1).unwrap().starts_with("bye"));
 }
 
 #[wasm_bindgen_test]
-fn names_are_split_by_utf16_length() {
-    let c = WasmCoordinator::new("😀aé", &[2, 1, 1], &[NO_LIFECYCLE; 3], &[0; 3]).unwrap();
+fn names_are_read_as_utf8() {
+    let c = coordinator(&[
+        ("😀", NO_LIFECYCLE),
+        ("a", NO_LIFECYCLE),
+        ("é", NO_LIFECYCLE),
+    ])
+    .unwrap();
     c.update(&[PENDING; 3], false).unwrap();
     assert!(c.explain(0).unwrap().starts_with("😀 may start"));
     assert!(c.explain(2).unwrap().starts_with("é may start"));
@@ -106,32 +159,39 @@ fn names_are_split_by_utf16_length() {
 #[wasm_bindgen_test]
 fn bad_input_is_a_js_error_not_a_panic() {
     let err = |r: Result<WasmCoordinator, wasm_bindgen::JsValue>| r.err().expect("an error");
-    let e = err(WasmCoordinator::new(
-        "aa",
-        &[1, 1],
-        &[NO_LIFECYCLE; 2],
-        &[0; 2],
-    ));
+    let message =
+        |e: wasm_bindgen::JsValue| String::from(e.unchecked_into::<js_sys::Error>().message());
+    let e = err(coordinator(&[("a", NO_LIFECYCLE), ("a", NO_LIFECYCLE)]));
     let e = e.dyn_into::<RangeError>().expect("RangeError");
     assert_eq!(String::from(e.message()), "duplicate task name `a`");
-    let e = err(WasmCoordinator::new(
-        "ab",
-        &[1, 3],
-        &[NO_LIFECYCLE; 2],
-        &[0; 2],
-    ));
+    let ab = task_list(&[("a", NO_LIFECYCLE), ("b", NO_LIFECYCLE)]);
+    let cut = |end: usize| err(WasmCoordinator::from_task_list(2, &ab[..end]).map(|(c, _)| c));
+    // Cut inside the last name, inside its length, and right after its code.
+    for end in [ab.len() - 1, ab.len() - 2, ab.len() - 5] {
+        let e = cut(end);
+        assert!(e.is_instance_of::<TypeError>(), "cut at {end}");
+        assert!(message(e).starts_with("task list: "), "cut at {end}");
+    }
+    let e = err(WasmCoordinator::from_task_list(3, &ab).map(|(c, _)| c));
+    assert_eq!(message(e), "task list: not the number of tasks said");
+    let e =
+        err(WasmCoordinator::from_task_list(1, &[NO_LIFECYCLE, 1, 0, 0, 0, 0xff]).map(|(c, _)| c));
+    assert_eq!(message(e), "task list: a name is not UTF-8");
+    let e = err(WasmCoordinator::new(2, usize::MAX));
+    assert_eq!(message(e), "task list: longer than the task scratch");
+    let e = err(coordinator(&[("a", 9)]));
     assert!(e.is_instance_of::<TypeError>());
-    let e = err(WasmCoordinator::new(
-        "ab",
-        &[1, 1],
-        &[NO_LIFECYCLE],
-        &[0; 2],
-    ));
+    assert_eq!(message(e), "task `a`: bad lifecycle code 9");
+    let e = err(coordinator(&[("a", 4 | SIDECAR)]));
     assert!(e.is_instance_of::<TypeError>());
-    let e = err(WasmCoordinator::new("a", &[1], &[9], &[0]));
-    assert!(e.is_instance_of::<TypeError>());
+    let sidecar = coordinator(&[("a", PRESTART | SIDECAR)]).unwrap();
+    assert_eq!(
+        sidecar.gate(1).map(|g| g.is_open()),
+        Some(false),
+        "a prestart sidecar"
+    );
 
-    let c = WasmCoordinator::new("ab", &[1, 1], &[NO_LIFECYCLE; 2], &[0; 2]).unwrap();
+    let c = coordinator(&[("a", NO_LIFECYCLE), ("b", NO_LIFECYCLE)]).unwrap();
     assert!(c
         .update(&[PENDING], false)
         .unwrap_err()

@@ -261,27 +261,20 @@ for (let w = 0; w < copies[0].length; w++) {
 const waitBuild = new URL("../target/bench-wait/wait_promise.js", import.meta.url);
 if (existsSync(waitBuild)) {
   const rust = createRequire(import.meta.url)(waitBuild.pathname);
-  const MAIN = 2; // the main stage's code (stageNames())
+  // A gate of its own, opened as a coordinator opens its main gate: the
+  // workload's one task is a main task, and its first update opens main.
   class RustWaits {
-    constructor(tasks) {
-      const names = tasks.map((t) => t.name);
-      this.core = new rust.WasmCoordinator(
-        names.join(""),
-        Uint32Array.from(names, (n) => n.length),
-        new Uint8Array(names.length).fill(255),
-        new Uint8Array(names.length),
-      );
-      this.gate = this.core.gate(MAIN);
+    constructor() {
+      this.gate = new rust.WasmGate();
     }
     startConditionForTask() {
       return this.gate.waitPromise();
     }
     taskStateUpdated() {
-      this.core.setOne(0, 0); // web: pending, the one task of the workload
+      this.gate.open();
     }
     free() {
       this.gate.free();
-      this.core.free();
     }
   }
   const name = "20,000 waiters, Rust Wait as Promise";

@@ -495,6 +495,28 @@ impl Coordinator {
         self.gates.iter().for_each(Gate::shutdown);
     }
 
+    /// Back to what [`Coordinator::new`] made of the same tasks: init, every
+    /// task pending, every gate closed and live, nobody subscribed. For
+    /// callers that keep coordinators to reuse (the npm package keeps a few
+    /// freed ones): it allocates nothing. A gate someone still holds (a
+    /// handle or a wait) is replaced by a new one, which they never see.
+    pub fn reset(&mut self) {
+        let core = self.core.get_mut().unwrap_or_else(|e| e.into_inner());
+        core.phase = Phase::Init;
+        core.states.fill(TaskState::pending());
+        core.tally.all_pending();
+        core.shut_down = false;
+        self.gates.iter_mut().for_each(Gate::reset);
+        self.listeners
+            .get_mut()
+            .unwrap_or_else(|e| e.into_inner())
+            .clear();
+        self.listener_count.store(0, Ordering::Relaxed);
+        let outbox = self.outbox.get_mut().unwrap_or_else(|e| e.into_inner());
+        outbox.queue.clear();
+        outbox.delivering = false;
+    }
+
     /// Whether [`Coordinator::shutdown`] was called.
     pub fn is_shut_down(&self) -> bool {
         self.lock().shut_down

@@ -28,6 +28,20 @@ impl Tally {
         self.count(stage, state, true);
     }
 
+    /// Back to every task pending (for [`super::Coordinator::reset`]).
+    pub(crate) fn all_pending(&mut self) {
+        let total = self.total;
+        *self = Tally {
+            total,
+            by_status: total.map(|n| {
+                let mut by_status = [0; 3];
+                by_status[Status::Pending.index()] = n;
+                by_status
+            }),
+            successful: [0; 6],
+        };
+    }
+
     /// How many tasks of `stage` meet `want`.
     fn meeting(&self, stage: Stage, want: Want) -> u32 {
         let s = stage.index();

@@ -16,7 +16,7 @@
 #[cfg(feature = "js-sim")]
 pub mod sim;
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 
 use js_sys::{RangeError, SyntaxError, TypeError};
 use wasm_bindgen::prelude::*;
@@ -29,8 +29,13 @@ use crate::{TaskState, Transition};
 pub mod wire {
     /// In a state code array: leave this task's state as it is.
     pub const KEEP: u8 = 255;
-    /// In a hook code array: the task has no lifecycle block.
+    /// A task's lifecycle code: this for no lifecycle block, else the
+    /// hook's position in `hookNames`, plus [`SIDECAR`] for a sidecar.
     pub const NO_LIFECYCLE: u8 = 255;
+    /// See [`NO_LIFECYCLE`]. A task list (the task scratch's layout) is,
+    /// for each task in order: its lifecycle code, its name's length in
+    /// UTF-8 bytes (a little-endian u32), and the name's UTF-8 bytes.
+    pub const SIDECAR: u8 = 0x80;
     /// A task state's code is `STATE_STRIDE × status + failed`.
     pub const STATE_STRIDE: u8 = 2;
     /// A packed result: the phase in its low bits (`& PHASE_MASK`)…
@@ -54,7 +59,7 @@ use wire::{KEEP, NO_LIFECYCLE};
 
 /// The wire format's numbers, in this order: KEEP, NO_LIFECYCLE,
 /// STATE_STRIDE, PHASE_MASK, FROM_SHIFT, OPENED_SHIFT, CLOSED_SHIFT,
-/// STAGES_MASK, CHANGED, REFUSED (see [`wire`]).
+/// STAGES_MASK, CHANGED, REFUSED, SIDECAR (see [`wire`]).
 #[wasm_bindgen(js_name = wireFormat)]
 pub fn wire_format() -> Vec<u32> {
     use wire::*;
@@ -69,6 +74,7 @@ pub fn wire_format() -> Vec<u32> {
         STAGES_MASK,
         CHANGED,
         REFUSED,
+        u32::from(SIDECAR),
     ]
 }
 
@@ -143,64 +149,59 @@ pub(crate) fn decode_state(code: u8) -> Option<TaskState> {
     Some(TaskState::new(status, code % wire::STATE_STRIDE == 1))
 }
 
-/// Splits `joined` into names of the given lengths, counted in UTF-16 code
-/// units as JavaScript counts them.
-fn split_names(joined: &str, lengths: &[u32]) -> Option<Vec<String>> {
-    let mut out = Vec::with_capacity(lengths.len());
-    let mut rest = joined;
-    // ASCII (the usual case): one UTF-16 unit is one byte.
-    let ascii = joined.is_ascii();
-    for &len in lengths {
-        // Find the byte length of the next `len` UTF-16 units.
-        let mut units = 0u32;
-        let mut bytes = 0usize;
-        if ascii {
-            bytes = len as usize;
-            units = len;
-        } else {
-            for c in rest.chars() {
-                if units >= len {
-                    break;
-                }
-                units += c.len_utf16() as u32;
-                bytes += c.len_utf8();
-            }
-        }
-        if units != len || bytes > rest.len() {
-            return None;
-        }
-        let (name, tail) = rest.split_at_checked(bytes)?;
-        out.push(name.to_owned());
-        rest = tail;
-    }
-    rest.is_empty().then_some(out)
+thread_local! {
+    /// The task scratch: where api.js writes a task list (see
+    /// [`wire::SIDECAR`] for its layout) for [`WasmCoordinator::new`] and
+    /// [`WasmCoordinator::rebuild`] to read, in place of arguments that
+    /// wasm-bindgen's glue would copy in one allocation each.
+    static TASK_LIST: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
 }
 
-/// Task specs from the columns JS sends: names joined, each name's UTF-16
-/// length, each hook code (255 for no lifecycle) and sidecar flag.
-pub(crate) fn specs_from_columns(
-    names: &str,
-    lengths: &[u32],
-    hooks: &[u8],
-    sidecars: &[u8],
-) -> Result<Vec<TaskSpec>, JsValue> {
-    if hooks.len() != lengths.len() || sidecars.len() != lengths.len() {
-        return Err(type_error("task columns have different lengths"));
+/// The task scratch's address, once it holds at least `bytes` bytes (it
+/// keeps its address until a larger one is asked for).
+#[wasm_bindgen(js_name = taskScratch)]
+pub fn task_scratch(bytes: usize) -> usize {
+    TASK_LIST.with_borrow_mut(|list| {
+        if list.len() < bytes {
+            list.resize(bytes, 0);
+        }
+        list.as_mut_ptr() as usize
+    })
+}
+
+/// A task's lifecycle from its code (see [`wire::SIDECAR`]).
+fn lifecycle_of(code: u8, name: &str) -> Result<Option<Lifecycle>, JsValue> {
+    if code == NO_LIFECYCLE {
+        return Ok(None);
     }
-    let names = split_names(names, lengths)
-        .ok_or_else(|| type_error("task names do not match their lengths"))?;
-    let mut specs = Vec::with_capacity(names.len());
-    for ((name, &hook), &sidecar) in names.into_iter().zip(hooks).zip(sidecars) {
-        let lifecycle = match hook {
-            NO_LIFECYCLE => None,
-            code => Some(Lifecycle {
-                hook: *Hook::ALL
-                    .get(usize::from(code))
-                    .ok_or_else(|| type_error(&format!("task `{name}`: bad hook code {code}")))?,
-                sidecar: sidecar != 0,
-            }),
-        };
-        specs.push(TaskSpec::new(name, lifecycle));
+    let hook = Hook::ALL
+        .get(usize::from(code & !wire::SIDECAR))
+        .ok_or_else(|| type_error(&format!("task `{name}`: bad lifecycle code {code}")))?;
+    Ok(Some(Lifecycle {
+        hook: *hook,
+        sidecar: code & wire::SIDECAR != 0,
+    }))
+}
+
+/// The tasks of a task list (see [`wire::SIDECAR`]); `tasks` says how many
+/// to expect, the list itself how many there are.
+fn read_task_list(list: &[u8], tasks: usize) -> Result<Vec<TaskSpec>, JsValue> {
+    // Each task takes at least five bytes: a bad count cannot make this allocate more than the list.
+    let mut specs = Vec::with_capacity(tasks.min(list.len() / 5));
+    let mut rest = list;
+    // Bounded by the list: each round takes at least five bytes of it.
+    while let [code, a, b, c, d, tail @ ..] = rest {
+        let len = u32::from_le_bytes([*a, *b, *c, *d]) as usize;
+        let (name, tail) = tail
+            .split_at_checked(len)
+            .ok_or_else(|| type_error("task list: a name runs past the end"))?;
+        let name =
+            std::str::from_utf8(name).map_err(|_| type_error("task list: a name is not UTF-8"))?;
+        specs.push(TaskSpec::new(name, lifecycle_of(*code, name)?));
+        rest = tail;
+    }
+    if !rest.is_empty() || specs.len() != tasks {
+        return Err(type_error("task list: not the number of tasks said"));
     }
     Ok(specs)
 }
@@ -212,34 +213,53 @@ pub struct WasmCoordinator {
     /// One state code per task, written by JS straight into wasm memory
     /// (see `codesPtr`) before `apply`: no copy and no allocation per update.
     codes: Box<[Cell<u8>]>,
+    /// The task list it was built from: [`WasmCoordinator::rebuild`] with
+    /// the same list only resets it.
+    list: Vec<u8>,
 }
 
 #[wasm_bindgen]
 impl WasmCoordinator {
-    /// Tasks as columns: names joined, each name's UTF-16 length, each hook
-    /// code (255 for no lifecycle) and sidecar flag.
+    /// A coordinator of the `tasks` tasks in the first `bytes` bytes of the
+    /// task scratch (see [`wire::SIDECAR`]). On return the scratch's first
+    /// `tasks` bytes are each task's stage code.
     #[wasm_bindgen(constructor)]
-    pub fn new(
-        names: &str,
-        lengths: &[u32],
-        hooks: &[u8],
-        sidecars: &[u8],
-    ) -> Result<WasmCoordinator, JsValue> {
-        let specs = specs_from_columns(names, lengths, hooks, sidecars)?;
-        let codes = vec![Cell::new(KEEP); specs.len()].into_boxed_slice();
-        Coordinator::new(specs)
-            .map(|inner| WasmCoordinator { inner, codes })
-            .map_err(js_error)
+    pub fn new(tasks: usize, bytes: usize) -> Result<WasmCoordinator, JsValue> {
+        let list = TASK_LIST
+            .with_borrow(|scratch| scratch.get(..bytes).map(<[u8]>::to_vec))
+            .ok_or_else(|| type_error("task list: longer than the task scratch"))?;
+        let inner = Coordinator::new(read_task_list(&list, tasks)?).map_err(js_error)?;
+        TASK_LIST.with_borrow_mut(|scratch| {
+            for (code, &stage) in scratch.iter_mut().zip(inner.stage_list()) {
+                *code = stage as u8;
+            }
+        });
+        Ok(WasmCoordinator {
+            codes: vec![Cell::new(KEEP); tasks].into_boxed_slice(),
+            inner,
+            list,
+        })
+    }
+
+    /// Makes this what `new(tasks, bytes)` would make, reusing what it can:
+    /// when the task list is the one it was built from, it is only
+    /// [reset](Coordinator::reset), allocates nothing and returns true (the
+    /// stages and the code buffer's address are as they were); otherwise it
+    /// is replaced, returns false, and leaves the stages in the scratch as
+    /// `new` does. On an error it is left as it was.
+    pub fn rebuild(&mut self, tasks: usize, bytes: usize) -> Result<bool, JsValue> {
+        if TASK_LIST.with_borrow(|scratch| scratch.get(..bytes) == Some(&self.list[..])) {
+            self.inner.reset();
+            self.codes.iter().for_each(|c| c.set(KEEP));
+            return Ok(true);
+        }
+        *self = WasmCoordinator::new(tasks, bytes)?;
+        Ok(false)
     }
 
     /// The current phase's code.
     pub fn phase(&self) -> u8 {
         self.inner.phase() as u8
-    }
-
-    /// Each task's stage code, in task order.
-    pub fn stages(&self) -> Vec<u8> {
-        self.inner.stage_list().iter().map(|&s| s as u8).collect()
     }
 
     /// Each task's last reported state code, in task order: for the sim
@@ -357,6 +377,27 @@ impl WasmCoordinator {
 /// Rust-side hooks for tests/wasm.rs: not exported to JS, so the published
 /// wasm carries none of them (nothing in the bindings calls them).
 impl WasmCoordinator {
+    /// [`WasmCoordinator::new`] of a task list copied into the task scratch
+    /// (as api.js writes it), with the stage codes `new` leaves there.
+    pub fn from_task_list(tasks: usize, list: &[u8]) -> Result<(Self, Vec<u8>), JsValue> {
+        TASK_LIST.with_borrow_mut(|scratch| {
+            scratch.clear();
+            scratch.extend_from_slice(list);
+        });
+        let c = WasmCoordinator::new(tasks, list.len())?;
+        let stages = TASK_LIST.with_borrow(|scratch| scratch[..tasks].to_vec());
+        Ok((c, stages))
+    }
+
+    /// [`WasmCoordinator::rebuild`] of a task list copied into the task scratch.
+    pub fn rebuild_from(&mut self, tasks: usize, list: &[u8]) -> Result<bool, JsValue> {
+        TASK_LIST.with_borrow_mut(|scratch| {
+            scratch.clear();
+            scratch.extend_from_slice(list);
+        });
+        self.rebuild(tasks, list.len())
+    }
+
     /// [`WasmCoordinator::apply`] with the codes passed in (copied) instead.
     pub fn update(&self, codes: &[u8], restore: bool) -> Result<u32, JsValue> {
         if codes.len() != self.codes.len() {

@@ -6,7 +6,7 @@ use js_sys::RangeError;
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
-use super::{decode_state, js_error, specs_from_columns, type_error};
+use super::{decode_state, js_error, type_error};
 use crate::tools::sim::restarts::{JobType, RestartMode, RestartPolicy};
 use crate::tools::sim::script::MAX_RUNS;
 use crate::tools::sim::{Behaviour, Exit, Outside, Run};
@@ -339,16 +339,9 @@ fn names_of(tasks: &[TaskSpec]) -> Vec<&str> {
 /// coordinator (tasks as in `simulate`, each state's code, the phase's code,
 /// and the open gates as a stage bit mask): see `crate::tools::ascii`.
 #[wasm_bindgen(js_name = renderAscii)]
-pub fn render_ascii(
-    names: &str,
-    lengths: &[u32],
-    hooks: &[u8],
-    sidecars: &[u8],
-    states: &[u8],
-    phase: u8,
-    open: u8,
-) -> Result<String, JsValue> {
-    let tasks = specs_from_columns(names, lengths, hooks, sidecars)?;
+pub fn render_ascii(tasks: JsValue, states: &[u8], phase: u8, open: u8) -> Result<String, JsValue> {
+    let tasks: Vec<TaskSpec> = serde_wasm_bindgen::from_value(tasks)
+        .map_err(|e| type_error(&format!("renderAscii: {e}")))?;
     if states.len() != tasks.len() {
         return Err(type_error("renderAscii: one state per task"));
     }

@@ -14,6 +14,7 @@ import {
   phaseNames,
   stageNames,
   statusNames,
+  taskScratch,
   wireFormat,
 } from "./tasklifecycle_wasm.js";
 import { wasmMemory } from "./wasm.js";
@@ -23,8 +24,8 @@ import { wasmMemory } from "./wasm.js";
 let vocabulary;
 
 /** The wire format's numbers (src/js/mod.rs, `wire`), by name. */
-function wire([keep, noLifecycle, stateStride, phaseMask, fromShift, openedShift, closedShift, stagesMask, changed, refused]) {
-  return { keep, noLifecycle, stateStride, phaseMask, fromShift, openedShift, closedShift, stagesMask, changed, refused };
+function wire([keep, noLifecycle, stateStride, phaseMask, fromShift, openedShift, closedShift, stagesMask, changed, refused, sidecar]) {
+  return { keep, noLifecycle, stateStride, phaseMask, fromShift, openedShift, closedShift, stagesMask, changed, refused, sidecar };
 }
 
 function words() {
@@ -34,6 +35,7 @@ function words() {
     const index = (names) => new Map(names.map((name, i) => [name, i]));
     vocabulary = {
       hooks: index(hookNames()),
+      hookList: hookNames(),
       // Except statuses, read for every task of every update: an object in
       // fast mode is quicker than a Map there. Its prototype is a frozen
       // empty object, so it inherits no keys (made by Object.create(null)
@@ -136,10 +138,10 @@ function stagesOf(mask) {
 }
 
 /**
- * Reads task spec `position` into the columns (its name is returned; its hook
- * code and sidecar flag are written); accepts ours and Nomad's casing.
+ * Reads task spec `position`: returns its name and writes its lifecycle code
+ * (see `wire` in src/js/mod.rs) into `lifecycles`; accepts ours and Nomad's casing.
  */
-function parseTask(task, position, hooks, sidecars) {
+function parseTask(task, position, lifecycles) {
   if (task === null || typeof task !== "object") {
     throw new TypeError(`task #${position} must be an object with a name, got ${describe(task)}`);
   }
@@ -149,7 +151,7 @@ function parseTask(task, position, hooks, sidecars) {
   }
   const lifecycle = task.lifecycle !== undefined ? task.lifecycle : task.Lifecycle;
   if (lifecycle === undefined || lifecycle === null) {
-    hooks[position] = words().wire.noLifecycle;
+    lifecycles[position] = words().wire.noLifecycle;
     return name;
   }
   if (typeof lifecycle !== "object") {
@@ -166,33 +168,126 @@ function parseTask(task, position, hooks, sidecars) {
   if (typeof sidecar !== "boolean") {
     throw new TypeError(`task "${name}": sidecar must be a boolean, got ${describe(sidecar)}`);
   }
-  hooks[position] = code;
-  sidecars[position] = sidecar ? 1 : 0;
+  lifecycles[position] = sidecar ? code | words().wire.sidecar : code;
   return name;
 }
 
-/**
- * A task list as the columns the wasm constructor takes: names, their
- * UTF-16 lengths, hook codes and sidecar flags.
- */
-export function taskColumns(tasks) {
+/** A task list's names and lifecycle codes, each checked (the rest is checked in Rust). */
+export function parseTasks(tasks) {
   if (!Array.isArray(tasks)) {
     throw new TypeError(`tasks must be an array of task specs, got ${describe(tasks)}`);
   }
   try {
     const n = tasks.length;
     const names = new Array(n);
-    const lengths = new Uint32Array(n);
-    const hooks = new Uint8Array(n);
-    const sidecars = new Uint8Array(n);
-    for (let i = 0; i < n; i++) {
-      names[i] = parseTask(tasks[i], i, hooks, sidecars);
-      lengths[i] = names[i].length;
-    }
-    return { names, lengths, hooks, sidecars };
+    const lifecycles = new Array(n);
+    for (let i = 0; i < n; i++) names[i] = parseTask(tasks[i], i, lifecycles);
+    return { names, lifecycles };
   } catch (error) {
     throw readFailure("tasks", error); // no closure per construction, as `reading` would make
   }
+}
+
+/** Parsed tasks as plain task specs `{ name, lifecycle }`, as the sim entry's wasm reads them. */
+export function taskSpecs({ names, lifecycles }) {
+  const { hookList, wire } = words();
+  return names.map((name, i) => {
+    const code = lifecycles[i];
+    if (code === wire.noLifecycle) return { name, lifecycle: null };
+    return { name, lifecycle: { hook: hookList[code & ~wire.sidecar], sidecar: (code & wire.sidecar) !== 0 } };
+  });
+}
+
+/** The task scratch (`taskScratch` in src/js/mod.rs): its address and size, kept until more is needed. */
+let scratchAt = 0;
+let scratchBytes = 0;
+/** A byte view of all wasm memory, remade when memory has grown (see `#codeView`). */
+let memoryView = new Uint8Array(0);
+const utf8 = new TextEncoder();
+
+function memoryBytes() {
+  if (memoryView.length === 0) memoryView = new Uint8Array(wasmMemory().buffer);
+  return memoryView;
+}
+
+/**
+ * Writes a task list into the task scratch in the layout `wire` in
+ * src/js/mod.rs gives (each task's lifecycle code, its name's UTF-8 length
+ * as a little-endian u32, the name in UTF-8) and returns its length in
+ * bytes: a copy with no allocation, where passing the names and codes as
+ * arguments would make the glue allocate and copy one buffer each.
+ */
+function writeTaskList(names, lifecycles) {
+  let most = 0; // UTF-8 takes at most three bytes per UTF-16 unit
+  for (let i = 0; i < names.length; i++) most += 5 + 3 * names[i].length;
+  if (most > scratchBytes) {
+    scratchAt = taskScratch(most);
+    scratchBytes = most;
+  }
+  const bytes = memoryBytes(); // after taskScratch, which may grow memory
+  let at = scratchAt;
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i];
+    bytes[at] = lifecycles[i];
+    const start = at + 5;
+    let end = start;
+    let k = 0;
+    for (; k < name.length; k++) {
+      const unit = name.charCodeAt(k);
+      if (unit > 0x7f) break;
+      bytes[end++] = unit;
+    }
+    if (k < name.length) {
+      end += utf8.encodeInto(name.slice(k), bytes.subarray(end, start + 3 * name.length)).written;
+    }
+    const length = end - start; // stored byte by byte: a typed array store keeps the low 8 bits
+    bytes[at + 1] = length;
+    bytes[at + 2] = length >>> 8;
+    bytes[at + 3] = length >>> 16;
+    bytes[at + 4] = length >>> 24;
+    at = end;
+  }
+  return at - scratchAt;
+}
+
+/**
+ * Freed coordinators' wasm halves, each `[core, stages, codesPtr]`, kept for
+ * the next `new Coordinator`: reusing one costs one call into wasm, which
+ * only resets it when its tasks are the same (as they are for allocs of
+ * one task group) and allocates nothing; making one costs the wasm
+ * allocations of its tasks, names and gates and a FinalizationRegistry
+ * entry, and freeing it as much again. At most `POOL_SIZE`, each of at most
+ * `POOL_TASKS` tasks, so what the pool holds stays small.
+ */
+const pool = [];
+const POOL_SIZE = 4;
+const POOL_TASKS = 1024;
+
+/**
+ * `[core, stages, codesPtr]`: a wasm coordinator of the parsed tasks (one of
+ * the pool's if it has one), its tasks' stage codes and the address of its
+ * state code buffer.
+ */
+export function coreOf(names, lifecycles) {
+  const n = names.length;
+  const bytes = writeTaskList(names, lifecycles);
+  const kept = pool.pop();
+  if (kept === undefined) {
+    const core = new WasmCoordinator(n, bytes);
+    return [core, memoryBytes().slice(scratchAt, scratchAt + n), core.codesPtr()];
+  }
+  let same;
+  try {
+    same = kept[0].rebuild(n, bytes);
+  } catch (error) {
+    pool.push(kept); // left as it was
+    throw error;
+  }
+  if (!same) {
+    kept[1] = memoryBytes().slice(scratchAt, scratchAt + n); // where Rust left them
+    kept[2] = kept[0].codesPtr();
+  }
+  return kept;
 }
 
 /** One task state → its code (2 × status + failed); accepts ours and Nomad's casing. */
@@ -424,21 +519,20 @@ export class Coordinator {
   /** Made by the first `subscribe`. */
   #listeners;
 
-  /** The task columns it was built from (for `SNAPSHOT`). */
-  #columns;
+  /** Each task's lifecycle code (for `SNAPSHOT`). */
+  #lifecycles;
 
   constructor(tasks, options) {
-    const columns = taskColumns(tasks);
-    const { names, lengths, hooks, sidecars } = columns;
-    this.#columns = columns;
-    this.#core = new WasmCoordinator(names.join(""), lengths, hooks, sidecars);
+    const { names, lifecycles } = parseTasks(tasks);
+    const [core, stages, codesPtr] = coreOf(names, lifecycles);
+    this.#core = core;
     this.#names = names;
-    this.#taskStage = this.#core.stages();
-    const stages = this.#taskStage;
+    this.#lifecycles = lifecycles;
+    this.#taskStage = stages;
     for (let i = 0; i < stages.length; i++) this.#present |= 1 << stages[i];
-    this.#codesPtr = this.#core.codesPtr();
+    this.#codesPtr = codesPtr;
     this.#codes = NO_VIEW;
-    this.#phase = words().phases[this.#core.phase()];
+    this.#phase = words().phases[core.phase()];
     const signal = signalOf(options);
     if (signal) {
       if (signal.aborted) this.shutdown();
@@ -551,7 +645,12 @@ export class Coordinator {
       this.shutdown();
       for (const gate of this.#gates) gate?.[FREE]();
     }
-    this.#core.free();
+    const core = this.#core;
+    if (pool.length < POOL_SIZE && this.#names.length <= POOL_TASKS) {
+      pool.push([core, this.#taskStage, this.#codesPtr]);
+    } else {
+      core.free();
+    }
     this.#core = undefined;
     this.#byName = NO_TASKS;
   }
@@ -596,7 +695,12 @@ export class Coordinator {
 
   [SNAPSHOT]() {
     const core = this.#live();
-    return { ...this.#columns, states: core.states(), phase: core.phase(), open: this.#openMask };
+    return {
+      tasks: taskSpecs({ names: this.#names, lifecycles: this.#lifecycles }),
+      states: core.states(),
+      phase: core.phase(),
+      open: this.#openMask,
+    };
   }
 
   /** The name → position table, made on first use. */

@@ -4,24 +4,17 @@
 // the core entry's helpers (this entry loads the core too: renderAscii draws
 // a core Coordinator).
 
-import { SNAPSHOT, describe, isCoordinator, reading, taskColumns } from "./api.js";
+import { SNAPSHOT, describe, isCoordinator, parseTasks, reading, taskSpecs } from "./api.js";
 import {
-  hookNames,
   outsideActionNames,
   renderAscii as wasmRenderAscii,
   simulate as wasmSimulate,
-  wireFormat,
 } from "./tasklifecycle_sim_wasm.js";
 
 let vocabulary;
 /** The code tables, read from Rust once (after the module is initialised). */
 function words() {
-  vocabulary ??= {
-    hooks: hookNames(),
-    actions: outsideActionNames(),
-    // The hook code of a task with no lifecycle block (src/js/mod.rs, `wire`).
-    noLifecycle: wireFormat()[1],
-  };
+  vocabulary ??= { actions: outsideActionNames() };
   return vocabulary;
 }
 
@@ -30,8 +23,8 @@ export function renderAscii(coordinator) {
   if (!isCoordinator(coordinator)) {
     throw new TypeError(`renderAscii needs a Coordinator, got ${describe(coordinator)}`);
   }
-  const { names, lengths, hooks, sidecars, states, phase, open } = coordinator[SNAPSHOT]();
-  return wasmRenderAscii(names.join(""), lengths, hooks, sidecars, states, phase, open);
+  const { tasks, states, phase, open } = coordinator[SNAPSHOT]();
+  return wasmRenderAscii(tasks, states, phase, open);
 }
 
 /** Outside actions, type-checked, with the task named by its index for the wasm. */
@@ -122,7 +115,8 @@ function normalizeBehaviour(b, name) {
  * the third argument is a seed or the full settings.
  */
 export function simulate(tasks, behaviours = [], settings = 1) {
-  const { names, hooks, sidecars } = taskColumns(tasks);
+  const parsed = parseTasks(tasks);
+  const { names } = parsed;
   if (!Array.isArray(behaviours)) {
     throw new TypeError(`behaviours must be an array, got ${describe(behaviours)}`);
   }
@@ -137,11 +131,7 @@ export function simulate(tasks, behaviours = [], settings = 1) {
   }
   const knobs = reading("settings", () => settingsOf(s, names));
   // One plain object in, plain event objects out (serde-wasm-bindgen both ways).
-  const tasksOut = names.map((name, i) => ({
-    name,
-    lifecycle: hooks[i] === words().noLifecycle ? null : { hook: words().hooks[hooks[i]], sidecar: sidecars[i] === 1 },
-  }));
-  return wasmSimulate({ tasks: tasksOut, behaviours: normalized, ...knobs });
+  return wasmSimulate({ tasks: taskSpecs(parsed), behaviours: normalized, ...knobs });
 }
 
 /** The settings, each field's type checked (ranges are checked in Rust). */

@@ -7,8 +7,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Coordinator, EVERY_STAGE, allPending } from "./helpers.mjs";
-import { WasmCoordinator, phaseNames, stageNames, statusNames, wireFormat } from "../../pkg/tasklifecycle_wasm.js";
-import { taskColumns } from "../../pkg/api.js";
+import { phaseNames, stageNames, statusNames, wireFormat } from "../../pkg/tasklifecycle_wasm.js";
+import { coreOf, parseTasks } from "../../pkg/api.js";
 import { wasmMemory } from "../../pkg/wasm.js";
 
 const TASKS = EVERY_STAGE;
@@ -29,9 +29,8 @@ function prng(seed) {
 /** Rust alone: the wasm-bindgen class, fed state codes through its buffer. */
 class Reference {
   constructor(tasks) {
-    const { names, lengths, hooks, sidecars } = taskColumns(tasks);
-    this.core = new WasmCoordinator(names.join(""), lengths, hooks, sidecars);
-    this.stageOf = this.core.stages();
+    const { names, lifecycles } = parseTasks(tasks);
+    [this.core, this.stageOf] = coreOf(names, lifecycles);
   }
   apply(codes, restore) {
     const view = new Uint8Array(wasmMemory().buffer, this.core.codesPtr(), NAMES.length);
