@@ -120,6 +120,10 @@ impl Gate {
     /// Makes this a closed gate that was never shut down: in place if
     /// nobody else holds it (no other handle, no registered wait), else by
     /// a new gate, so that the holders never see its later moves.
+    ///
+    /// Out of line: inlined once per gate, it made `Coordinator::reset`
+    /// 1.6 KB of the npm core wasm (0.5 KB with this).
+    #[inline(never)]
     pub(crate) fn reset(&mut self) {
         match Arc::get_mut(&mut self.inner) {
             Some(inner) if inner.waiters.total_listeners() == 0 => *inner.state.get_mut() = 0,

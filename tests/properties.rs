@@ -3,7 +3,9 @@
 //! input that must produce errors, never panics.
 
 use proptest::prelude::*;
-use tasklifecycle::{Coordinator, Hook, Lifecycle, Phase, Stage, Status, TaskSpec, TaskState};
+use tasklifecycle::{
+    Coordinator, Gate, Hook, Lifecycle, Phase, Stage, Status, TaskSpec, TaskState,
+};
 
 /// SPEC's stage table, written out again on purpose.
 fn spec_stage(lifecycle: Option<Lifecycle>) -> Stage {
@@ -196,6 +198,51 @@ proptest! {
     }
 
     #[test]
+    fn a_reset_coordinator_behaves_as_a_new_one(
+        (lifecycles, before, after) in scenario().prop_flat_map(|(lifecycles, before)| {
+            let n = lifecycles.len();
+            (Just(lifecycles), Just(before), prop::collection::vec(op(n), 0..40))
+        }),
+        hold in 0..3u8,
+    ) {
+        let specs: Vec<TaskSpec> = lifecycles.iter().enumerate()
+            .map(|(i, l)| TaskSpec::new(format!("t{i}"), *l)).collect();
+        let mut reused = Coordinator::new(specs.clone()).unwrap();
+        for op in &before { apply(&reused, op); }
+        // Held across the reset: nothing (0), a gate handle and a wait on
+        // it (1), or only the wait (2).
+        let stage = reused.stages().iter().next().unwrap();
+        let gate = reused.gate(stage).unwrap().clone();
+        let (was_open, mut wait) = (gate.is_open(), gate.wait());
+        let settled = wait.now().is_some();
+        let gate = (hold == 1).then_some(gate);
+        if hold == 0 { drop(wait); wait = Gate::new().wait(); }
+        reused.reset();
+        let fresh = Coordinator::new(specs.clone()).unwrap();
+        prop_assert_eq!(reused.phase(), Phase::Init);
+        prop_assert!(!reused.is_shut_down());
+        for op in &after {
+            prop_assert_eq!(apply(&reused, op), apply(&fresh, op), "after {:?}", op);
+            prop_assert_eq!(reused.phase(), fresh.phase());
+            prop_assert_eq!(reused.task_states(), fresh.task_states());
+            prop_assert_eq!(reused.is_shut_down(), fresh.is_shut_down());
+            for stage in Stage::ALL {
+                prop_assert_eq!(
+                    reused.gate(stage).map(|g| (g.is_open(), g.is_shut_down())),
+                    fresh.gate(stage).map(|g| (g.is_open(), g.is_shut_down()))
+                );
+            }
+            if hold != 0 {
+                // The coordinator's later moves never reach what was held.
+                prop_assert_eq!(wait.now().is_some(), settled, "held wait");
+            }
+        }
+        if let Some(gate) = gate {
+            prop_assert_eq!(gate.is_open(), was_open, "a held gate saw no later move");
+        }
+    }
+
+    #[test]
     fn arbitrary_names_never_panic(names in prop::collection::vec(".{0,6}", 0..6), probe in ".{0,6}") {
         match Coordinator::new(names.iter().map(TaskSpec::main)) {
             Ok(c) => {
@@ -244,6 +291,23 @@ proptest! {
 
 /// `default` cases, or `PROPTEST_CASES` when set (`make mutants` runs fewer;
 /// `make fuzz`-style long runs, more).
+/// Applies `op` (task `i` named `t{i}`) and returns its transition.
+fn apply(c: &Coordinator, op: &Op) -> Option<tasklifecycle::Transition> {
+    let named = |batch: &[(usize, TaskState)]| -> Vec<(String, TaskState)> {
+        batch.iter().map(|&(i, s)| (format!("t{i}"), s)).collect()
+    };
+    match op {
+        Op::Update(batch) => c.task_state_updated(named(batch)).unwrap(),
+        Op::Restore(batch) => c.restore(named(batch)).unwrap(),
+        Op::Set(i, s) => c.set_task_state(&format!("t{i}"), *s).unwrap(),
+        Op::Restart => c.restart(),
+        Op::Shutdown => {
+            c.shutdown();
+            None
+        }
+    }
+}
+
 fn cases(default: u32) -> u32 {
     std::env::var("PROPTEST_CASES")
         .ok()

