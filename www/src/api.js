@@ -249,12 +249,13 @@ function writeTaskList(names, lifecycles) {
 }
 
 /**
- * Freed coordinators' wasm halves, each `[core, stages, codesPtr]`, kept for
- * the next `new Coordinator`: reusing one costs one call into wasm, which
- * only resets it when its tasks are the same (as they are for allocs of
- * one task group) and allocates nothing; making one costs the wasm
- * allocations of its tasks, names and gates and a FinalizationRegistry
- * entry, and freeing it as much again. At most `POOL_SIZE`, each of at most
+ * Freed coordinators' wasm halves, each `[core, stages, codesPtr, names]`,
+ * oldest first, kept for the next `new Coordinator` of the same tasks (as
+ * allocs of one task group are made and freed): reusing one costs one call
+ * into wasm that only resets it and allocates nothing, where making one
+ * costs the wasm allocations of its tasks, names and gates and a
+ * FinalizationRegistry entry, and freeing it as much again. At most
+ * `POOL_SIZE` (the oldest is released to make room), each of at most
  * `POOL_TASKS` tasks, so what the pool holds stays small.
  */
 const pool = [];
@@ -262,30 +263,42 @@ const POOL_SIZE = 4;
 const POOL_TASKS = 1024;
 
 /**
- * `[core, stages, codesPtr]`: a wasm coordinator of the parsed tasks (one of
- * the pool's if it has one), its tasks' stage codes and the address of its
- * state code buffer.
+ * `[core, stages, codesPtr, names]`: a wasm coordinator of the parsed tasks
+ * (a kept one if one has the same names), its tasks' stage codes and the
+ * address of its state code buffer.
  */
 export function coreOf(names, lifecycles) {
   const n = names.length;
   const bytes = writeTaskList(names, lifecycles);
-  const kept = pool.pop();
-  if (kept === undefined) {
+  const k = keptFor(names);
+  if (k < 0) {
     const core = new WasmCoordinator(n, bytes);
-    return [core, memoryBytes().slice(scratchAt, scratchAt + n), core.codesPtr()];
+    return [core, memoryBytes().slice(scratchAt, scratchAt + n), core.codesPtr(), names];
   }
-  let same;
-  try {
-    same = kept[0].rebuild(n, bytes);
-  } catch (error) {
-    pool.push(kept); // left as it was
-    throw error;
-  }
+  const kept = pool[k];
+  // Rust compares the whole task list (the lifecycles too): if it differs,
+  // the kept coordinator is rebuilt for it.
+  const same = kept[0].rebuild(n, bytes); // on an error it is left as it was, and kept
+  for (let j = k; j < pool.length - 1; j++) pool[j] = pool[j + 1];
+  pool.pop();
   if (!same) {
     kept[1] = memoryBytes().slice(scratchAt, scratchAt + n); // where Rust left them
     kept[2] = kept[0].codesPtr();
   }
+  kept[3] = names;
   return kept;
+}
+
+/** The position in the pool of the last kept coordinator with these names, or -1. */
+function keptFor(names) {
+  for (let k = pool.length - 1; k >= 0; k--) {
+    const theirs = pool[k][3];
+    if (theirs.length !== names.length) continue;
+    let i = 0;
+    while (i < names.length && theirs[i] === names[i]) i++;
+    if (i === names.length) return k;
+  }
+  return -1;
 }
 
 /** One task state → its code (2 × status + failed); accepts ours and Nomad's casing. */
@@ -635,18 +648,23 @@ export class Coordinator {
     for (const gate of this.#gates) gate?.[SHUT]();
   }
 
-  /** Shuts down and releases the wasm memory now (otherwise the GC does it eventually). */
+  /**
+   * Shuts down and hands the wasm memory back now (otherwise the GC does it
+   * eventually): to the pool, which the next coordinator of these tasks reuses.
+   */
   free() {
     if (!this.#core) return;
     // JS gates someone holds are shut (their waiters rejected) and released;
-    // with none, dropping the Rust side is enough: every method checks #core.
+    // with none, letting go of the Rust side is enough: every method checks
+    // #core, and the next user resets it.
     if (this.#held !== 0) {
       this.shutdown();
       for (const gate of this.#gates) gate?.[FREE]();
     }
     const core = this.#core;
-    if (pool.length < POOL_SIZE && this.#names.length <= POOL_TASKS) {
-      pool.push([core, this.#taskStage, this.#codesPtr]);
+    if (this.#names.length <= POOL_TASKS) {
+      if (pool.length === POOL_SIZE) pool.shift()[0].free();
+      pool.push([core, this.#taskStage, this.#codesPtr, this.#names]);
     } else {
       core.free();
     }

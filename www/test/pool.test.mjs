@@ -78,3 +78,18 @@ test("many coordinators alive at once, freed in any order, stay apart", () => {
     for (const g of [3, 0, 5, 1, 4, 2].map((x) => (x + round) % 6)) live[g].free();
   }
 });
+
+test("a coordinator of the same names with other lifecycles is rebuilt for them", () => {
+  const before = [{ name: "a", lifecycle: { hook: "prestart" } }, { name: "b" }];
+  const after = [{ name: "a" }, { name: "b", lifecycle: { hook: "poststop" } }];
+  const c = new Coordinator(before);
+  assert.notEqual(c.gate("prestart-ephemeral"), undefined);
+  c.free();
+  const d = new Coordinator(after);
+  assert.equal(d.gate("prestart-ephemeral"), undefined, "no prestart task any more");
+  d.taskStateUpdated({ a: { state: "pending" }, b: { state: "pending" } });
+  assert.equal(d.state, "main");
+  assert.equal(d.isAllowed("a"), true, "a is a main task now");
+  assert.equal(d.isAllowed("b"), false, "b waits for poststop");
+  d.free();
+});
