@@ -78,6 +78,42 @@ impl Phase {
         }
     }
 
+    /// The rules that could move the coordinator out of this phase: the
+    /// alloc-done rule (unless it leads here) and the exit rule.
+    pub const fn rules_out(self) -> [Option<&'static Rule>; 2] {
+        let alloc_done = if ALLOC_DONE.to as u8 == self as u8 {
+            None
+        } else {
+            Some(&ALLOC_DONE)
+        };
+        [alloc_done, self.exit_rule()]
+    }
+
+    /// Which requirements of [`Phase::rules_out`] cover `stage` and hold for
+    /// a task in `state`, as bits (the requirements in order, the alloc-done
+    /// rule's first). States with the same key are interchangeable in this
+    /// phase: a task of `stage` changing from one to the other changes no
+    /// rule's outcome, so a coordinator settled here stays here.
+    pub const fn key(self, stage: Stage, state: TaskState) -> u8 {
+        let rules = self.rules_out();
+        let (mut key, mut bit, mut r) = (0u8, 0, 0);
+        while r < rules.len() {
+            if let Some(rule) = rules[r] {
+                let mut q = 0;
+                while q < rule.requires.len() {
+                    let requirement = &rule.requires[q];
+                    if covers(requirement.stages, stage) && requirement.want.holds(state) {
+                        key |= 1 << bit;
+                    }
+                    bit += 1;
+                    q += 1;
+                }
+            }
+            r += 1;
+        }
+        key
+    }
+
     /// The phases one update passes through on its way from `self` to `to`,
     /// ends excluded: the exit-rule chain between them (`main` → `wait_alloc`
     /// passes `poststart`). Empty when `to` is not down the chain: the
@@ -130,6 +166,18 @@ impl FromStr for Phase {
 }
 
 crate::model::serde_as_str!(Phase);
+
+/// Whether `stages` holds `stage` (in a const fn, where `contains` is not).
+const fn covers(stages: &[Stage], stage: Stage) -> bool {
+    let mut k = 0;
+    while k < stages.len() {
+        if stages[k] as u8 == stage as u8 {
+            return true;
+        }
+        k += 1;
+    }
+    false
+}
 
 /// What a requirement asks of each task it covers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -9,9 +9,7 @@ use std::task::{Context, Poll, Waker};
 
 use js_sys::{RangeError, TypeError};
 use tasklifecycle::js::wire::*;
-use tasklifecycle::js::{
-    hook_names, phase_names, stage_names, status_names, wire_format, WasmCoordinator, WasmGate,
-};
+use tasklifecycle::js::{code_tables, wire_format, WasmCoordinator, WasmGate};
 use tasklifecycle::tools::trace;
 use tasklifecycle::{Coordinator, Gate, Phase, Shutdown, TaskSpec, TaskState};
 use wasm_bindgen::JsCast;
@@ -57,10 +55,13 @@ fn conformance_traces_replay_in_wasm() {
 
 #[wasm_bindgen_test]
 fn code_tables_match_the_core() {
-    assert_eq!(hook_names(), ["", "prestart", "poststart", "poststop"]);
-    assert_eq!(status_names(), ["pending", "running", "dead"]);
-    assert_eq!(phase_names().len(), 6);
-    assert_eq!(stage_names()[2], "main");
+    let tables = code_tables();
+    let lines: Vec<Vec<&str>> = tables.lines().map(|l| l.split('|').collect()).collect();
+    assert_eq!(lines[0], ["", "prestart", "poststart", "poststop"], "hooks");
+    assert_eq!(lines[1], ["pending", "running", "dead"], "statuses");
+    assert_eq!(lines[2].len(), 6, "phases");
+    assert_eq!(lines[3][2], "main", "stages");
+    assert_eq!(lines.len(), 4);
     assert_eq!(
         wire_format()[..3],
         [
@@ -92,7 +93,7 @@ fn bindings_drive_a_lifecycle() {
         .explain(1)
         .unwrap()
         .contains("prestart task `init` to finish successfully"));
-    let packed = c.set_one(0, DEAD);
+    let packed = c.set_one(0, DEAD, 0, 0);
     assert_eq!(phase_of(packed), "wait_alloc");
     let main_gate = c.gate(2).unwrap();
     assert!(main_gate.is_open());
@@ -122,11 +123,44 @@ fn bindings_drive_a_lifecycle() {
         phase_of(c.update(&[PENDING, KEEP], false).unwrap()),
         "prestart"
     );
-    assert_eq!(phase_of(c.set_one(0, DEAD)), "main");
+    assert_eq!(phase_of(c.set_one(0, DEAD, 0, 0)), "main");
     assert!(c.gate(2).unwrap().is_open());
     c.restart();
     assert!(!c.gate(2).unwrap().is_open());
     assert!(main_gate.is_open(), "the held handle saw no later move");
+
+    // Codes left waiting in the buffer are applied by the next call, first.
+    c.restart();
+    assert_eq!(
+        phase_of(c.update(&[PENDING, PENDING], false).unwrap()),
+        "prestart"
+    );
+    c.wait_code(1, RUNNING);
+    assert_eq!(c.states(), [PENDING, PENDING], "only waiting");
+    assert_eq!(
+        phase_of(c.set_one(0, DEAD, 1, 2)),
+        "wait_alloc",
+        "web running, then init done"
+    );
+    assert_eq!(c.states(), [DEAD, RUNNING]);
+    c.wait_code(1, DEAD);
+    assert_eq!(
+        phase_of(c.set_one(1, RUNNING, 1, 2)),
+        "wait_alloc",
+        "the last code wins"
+    );
+    assert_eq!(c.states(), [DEAD, RUNNING]);
+    c.wait_code(0, PENDING);
+    c.wait_code(1, PENDING);
+    assert_eq!(phase_of(c.apply(false, 0, 1)), "wait_alloc", "only task 0");
+    assert_eq!(c.states(), [PENDING, RUNNING]);
+    assert_eq!(phase_of(c.apply(false, 0, 2)), "wait_alloc");
+    assert_eq!(
+        c.states(),
+        [PENDING, PENDING],
+        "task 1's code was still waiting"
+    );
+    assert_eq!(c.apply(false, 1, 9), REFUSED, "a range past the tasks");
 
     // Rebuilt from another list: a new coordinator of those tasks.
     let other = task_list(&[("web", NO_LIFECYCLE), ("bye", 3)]);
@@ -200,8 +234,8 @@ fn bad_input_is_a_js_error_not_a_panic() {
         .update(&[PENDING, 77], false)
         .unwrap_err()
         .is_instance_of::<RangeError>());
-    assert_eq!(c.set_one(9, PENDING), REFUSED, "no task #9");
-    assert_eq!(c.set_one(0, 6), REFUSED, "no state code 6");
+    assert_eq!(c.set_one(9, PENDING, 0, 0), REFUSED, "no task #9");
+    assert_eq!(c.set_one(0, 6, 0, 0), REFUSED, "no state code 6");
     assert!(c.explain(2).unwrap_err().is_instance_of::<RangeError>());
     assert!(c.gate(200).is_none());
     // Still healthy.

@@ -100,6 +100,38 @@ for (const n of [10, 1000]) {
     const r = measure(() => { i = (i + 1) % names.length; if (c.isAllowed(names[i])) n++; }, 1);
     return r + n * 0;
   }]);
+  // The same two in a random order of tasks (a fixed one, the same for every
+  // implementation), where looking at the next task first never pays.
+  const order = shuffled(names.length, 4096);
+  workloads.push(["setTaskState, every call a change, random order (calls/s)", (Impl) => {
+    const c = new Impl(tasks);
+    const flips = new Uint8Array(names.length);
+    let k = 0;
+    return measure(() => {
+      const i = order[k];
+      k = (k + 1) & 4095;
+      flips[i] ^= 1;
+      c.setTaskState(names[i], states[flips[i]]);
+    }, 1);
+  }]);
+  workloads.push(["isAllowed, random order (calls/s)", (Impl) => {
+    const c = new Impl(tasks);
+    let k = 0, n = 0;
+    const r = measure(() => { k = (k + 1) & 4095; if (c.isAllowed(names[order[k]])) n++; }, 1);
+    return r + n * 0;
+  }]);
+}
+
+/** `length` task positions below `n` in a fixed pseudo-random order (mulberry32, seed 1). */
+function shuffled(n, length) {
+  let seed = 1;
+  const random = () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  return Uint32Array.from({ length }, () => Math.floor(random() * n));
 }
 workloads.push(["20,000 waiters woken (waiters/s)", (Impl) => measureAsync(async () => {
   const c = new Impl([{ name: "web" }]);

@@ -3,8 +3,8 @@
 //! Deliberately compact and index-based: JavaScript resolves task names once
 //! (www/src/api.js keeps the name → position map) and every call crosses the
 //! boundary once, with states packed in a byte array, however many tasks it
-//! names. Codes index the tables exported here (`hookNames`, `statusNames`,
-//! `phaseNames`, `stageNames`), so the vocabulary is defined once, in Rust.
+//! names. Codes index the tables exported here (`codeTables`: hook, status,
+//! phase and stage names), so the vocabulary is defined once, in Rust.
 //!
 //! Every bad input becomes a JS `RangeError` or `TypeError`; nothing here panics.
 //!
@@ -30,7 +30,7 @@ pub mod wire {
     /// In a state code array: leave this task's state as it is.
     pub const KEEP: u8 = 255;
     /// A task's lifecycle code: this for no lifecycle block, else the
-    /// hook's position in `hookNames`, plus [`SIDECAR`] for a sidecar.
+    /// hook's position in `codeTables`, plus [`SIDECAR`] for a sidecar.
     pub const NO_LIFECYCLE: u8 = 255;
     /// See [`NO_LIFECYCLE`]. A task list (the task scratch's layout) is,
     /// for each task in order: its lifecycle code, its name's length in
@@ -78,33 +78,62 @@ pub fn wire_format() -> Vec<u32> {
     ]
 }
 
-/// One code table for JS (one function for the four, not one per type).
-fn names(all: &[&'static str]) -> Vec<String> {
-    all.iter().map(|&name| name.to_owned()).collect()
+/// Every state code, in code order (see [`wire::STATE_STRIDE`]).
+const CODES: usize = Status::ALL.len() * wire::STATE_STRIDE as usize;
+
+/// [`Phase::key`] of every phase, stage and state code, at
+/// `(phase × 6 + stage) × 6 + code`: computed by the compiler.
+static RULE_KEYS: [u8; 6 * 6 * CODES] = {
+    let mut keys = [0; 6 * 6 * CODES];
+    let mut at = 0;
+    while at < keys.len() {
+        let (phase, stage, code) = (at / (6 * CODES), at / CODES % 6, at % CODES);
+        let state = TaskState::new(
+            Status::ALL[code / wire::STATE_STRIDE as usize],
+            code % wire::STATE_STRIDE as usize == 1,
+        );
+        keys[at] = Phase::ALL[phase].key(Stage::ALL[stage], state);
+        at += 1;
+    }
+    keys
+};
+
+/// [`Phase::key`] of every phase, stage and state code, 216 bytes at
+/// `(phase × 6 + stage) × 6 + code`: a `setTaskState` that changes a task between two
+/// codes with the same key in the current phase cannot move the FSM, so
+/// api.js leaves it in the code buffer for the next call into Rust.
+/// (The address of the table in wasm memory, which api.js copies: a `Vec`
+/// return's glue cost more than the table itself.)
+#[wasm_bindgen(js_name = ruleKeysPtr)]
+pub fn rule_keys_ptr() -> usize {
+    RULE_KEYS.as_ptr() as usize
 }
 
-/// Hook codes: position in this list (`""`, `prestart`, `poststart`, `poststop`).
-#[wasm_bindgen(js_name = hookNames)]
-pub fn hook_names() -> Vec<String> {
-    names(&Hook::ALL.map(Hook::as_str))
-}
-
-/// Status codes: a state's code is `2 × position + failed`.
-#[wasm_bindgen(js_name = statusNames)]
-pub fn status_names() -> Vec<String> {
-    names(&Status::ALL.map(Status::as_str))
-}
-
-/// Phase codes, as packed in a call's result.
-#[wasm_bindgen(js_name = phaseNames)]
-pub fn phase_names() -> Vec<String> {
-    names(&Phase::ALL.map(Phase::as_str))
-}
-
-/// Stage codes, and bit positions in a call's opened/closed masks.
-#[wasm_bindgen(js_name = stageNames)]
-pub fn stage_names() -> Vec<String> {
-    names(&Stage::ALL.map(Stage::as_str))
+/// The code tables, one line each, names separated by `|`: hooks, then
+/// statuses, phases and stages. A code is a name's position in its line:
+/// hooks (`""`, `prestart`, `poststart`, `poststop`) as in lifecycle codes;
+/// statuses as in state codes (`2 × position + failed`); phases as packed in
+/// a call's result; stages as in its opened and closed bit masks. One
+/// string, not four arrays of strings: their glue cost the core wasm 0.x KB.
+#[wasm_bindgen(js_name = codeTables)]
+pub fn code_tables() -> String {
+    let tables: [&[&str]; 4] = [
+        &Hook::ALL.map(Hook::as_str),
+        &Status::ALL.map(Status::as_str),
+        &Phase::ALL.map(Phase::as_str),
+        &Stage::ALL.map(Stage::as_str),
+    ];
+    let mut out = String::new();
+    for names in tables {
+        for name in names {
+            out.push_str(name);
+            out.push('|');
+        }
+        out.pop();
+        out.push('\n');
+    }
+    out.pop();
+    out
 }
 
 /// Each core error as the JS error class that fits it: malformed text is a
@@ -280,62 +309,77 @@ impl WasmCoordinator {
         self.codes.as_ptr() as usize
     }
 
-    /// Applies the code buffer (255: unchanged) as an update, or as a
-    /// `Restore` when `restore`, then resets it to 255. Returns the packed
-    /// result, or [`wire::REFUSED`] if a code was bad (nothing changed then;
-    /// api.js writes only codes it encoded itself). A plain number rather
-    /// than a `Result`, whose glue allocates an array per call.
-    pub fn apply(&self, restore: bool) -> u32 {
-        self.take_codes(restore).unwrap_or(wire::REFUSED)
+    /// Applies the code buffer's tasks `from..to` (255: unchanged; the
+    /// rest must be 255) as an update, or as a `Restore` when `restore`,
+    /// then resets them to 255. Returns the packed result, or
+    /// [`wire::REFUSED`] if a code was bad (nothing changed then; api.js
+    /// writes only codes it encoded itself). A plain number rather than a
+    /// `Result`, whose glue allocates an array per call.
+    pub fn apply(&self, restore: bool, from: usize, to: usize) -> u32 {
+        self.take_codes(from, to, None, restore)
+            .unwrap_or(wire::REFUSED)
     }
 
-    /// [`WasmCoordinator::apply`] with the error a bad code makes.
-    fn take_codes(&self, restore: bool) -> Result<u32, JsValue> {
-        let result = self.apply_codes(restore);
-        self.codes.iter().for_each(|c| c.set(KEEP));
+    /// Task `index`'s new state code, applied with the code buffer's tasks
+    /// `from..to` as [`WasmCoordinator::apply`] does (none when `from ==
+    /// to`), after them. Returns the packed result, or [`wire::REFUSED`] for
+    /// a bad index or code (api.js sends neither).
+    #[wasm_bindgen(js_name = setOne)]
+    pub fn set_one(&self, index: u32, code: u8, from: usize, to: usize) -> u32 {
+        match decode_state(code) {
+            Some(state) => self
+                .take_codes(from, to, Some((index as usize, state)), false)
+                .unwrap_or(wire::REFUSED),
+            None => wire::REFUSED,
+        }
+    }
+
+    /// The update of the code buffer's tasks `from..to`, then of `last`,
+    /// with the error a bad code makes; the buffer's tasks are reset to 255.
+    /// (One function for both calls: each kind of update instantiates the
+    /// core's update path once more in the wasm.)
+    fn take_codes(
+        &self,
+        from: usize,
+        to: usize,
+        last: Option<(usize, TaskState)>,
+        restore: bool,
+    ) -> Result<u32, JsValue> {
+        let codes = (self.codes.get(from..to))
+            .ok_or_else(|| type_error("the code buffer has no such range"))?;
+        let result = self.apply_codes(codes, from, last, restore);
+        codes.iter().for_each(|c| c.set(KEEP));
         result
     }
 
-    fn apply_codes(&self, restore: bool) -> Result<u32, JsValue> {
+    fn apply_codes(
+        &self,
+        codes: &[Cell<u8>],
+        from: usize,
+        last: Option<(usize, TaskState)>,
+        restore: bool,
+    ) -> Result<u32, JsValue> {
         // Validate first: the update must be all or nothing.
-        if let Some((i, code)) = self
-            .codes
+        if let Some((i, code)) = codes
             .iter()
             .map(Cell::get)
             .enumerate()
             .find(|&(_, code)| code != KEEP && decode_state(code).is_none())
         {
-            let name = &self.inner.tasks()[i].name;
+            let name = &self.inner.tasks()[from + i].name;
             return Err(RangeError::new(&format!("task `{name}`: bad state code {code}")).into());
         }
-        let states = self
-            .codes
+        let states = codes
             .iter()
             .enumerate()
-            .filter_map(|(i, code)| decode_state(code.get()).map(|state| (i, state)));
+            .filter_map(|(i, code)| decode_state(code.get()).map(|state| (from + i, state)))
+            .chain(last);
         let transition = if restore {
             self.inner.restore_by_index(states)
         } else {
             self.inner.task_state_updated_by_index(states)
         };
         Ok(pack(self.inner.phase(), transition.map_err(js_error)?))
-    }
-
-    /// One task's new state code. Returns the packed result, or
-    /// [`wire::REFUSED`] for a bad index or code (api.js sends neither: it
-    /// resolved the name and encoded the state itself).
-    #[wasm_bindgen(js_name = setOne)]
-    pub fn set_one(&self, index: u32, code: u8) -> u32 {
-        let Some(state) = decode_state(code) else {
-            return wire::REFUSED;
-        };
-        match self
-            .inner
-            .task_state_updated_by_index([(index as usize, state)])
-        {
-            Ok(transition) => pack(self.inner.phase(), transition),
-            Err(_) => wire::REFUSED,
-        }
     }
 
     /// Back to init. Returns the packed result.
@@ -398,6 +442,12 @@ impl WasmCoordinator {
         self.rebuild(tasks, list.len())
     }
 
+    /// Writes one code into the code buffer, as api.js does for a change left
+    /// waiting there.
+    pub fn wait_code(&self, index: usize, code: u8) {
+        self.codes[index].set(code);
+    }
+
     /// [`WasmCoordinator::apply`] with the codes passed in (copied) instead.
     pub fn update(&self, codes: &[u8], restore: bool) -> Result<u32, JsValue> {
         if codes.len() != self.codes.len() {
@@ -411,7 +461,7 @@ impl WasmCoordinator {
             .iter()
             .zip(codes)
             .for_each(|(c, &code)| c.set(code));
-        self.take_codes(restore)
+        self.take_codes(0, codes.len(), None, restore)
     }
 }
 

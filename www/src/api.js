@@ -10,10 +10,8 @@
 import {
   WasmCoordinator,
   WasmGate,
-  hookNames,
-  phaseNames,
-  stageNames,
-  statusNames,
+  codeTables,
+  ruleKeysPtr,
   taskScratch,
   wireFormat,
 } from "./tasklifecycle_wasm.js";
@@ -22,31 +20,50 @@ import { wasmMemory } from "./wasm.js";
 
 /** The code tables, read from Rust once (after the module is initialised). */
 let vocabulary;
+/**
+ * Two of them as module variables, set with the rest (by the first
+ * coordinator), for `setTaskState`: reading them costs no call.
+ */
+let ruleKeys;
+let stateCodes;
 
 /** The wire format's numbers (src/js/mod.rs, `wire`), by name. */
 function wire([keep, noLifecycle, stateStride, phaseMask, fromShift, openedShift, closedShift, stagesMask, changed, refused, sidecar]) {
   return { keep, noLifecycle, stateStride, phaseMask, fromShift, openedShift, closedShift, stagesMask, changed, refused, sidecar };
 }
 
+/** The code tables (src/js/mod.rs, `codeTables`): hook, status, phase and stage names, by code. */
+export function codeNames() {
+  const [hooks, statuses, phases, stages] = codeTables().split("\n").map((line) => line.split("|"));
+  return { hooks, statuses, phases, stages };
+}
+
 function words() {
   if (!vocabulary) {
-    // A Map, not a prototype-less object: V8 keeps those in dictionary mode,
-    // and a state's status is looked up on every update of every task.
+    const { hooks, statuses, phases, stages } = codeNames();
+    // Maps for the names read once per task or per call (hooks, stages).
     const index = (names) => new Map(names.map((name, i) => [name, i]));
+    const w = wire(wireFormat());
     vocabulary = {
-      hooks: index(hookNames()),
-      hookList: hookNames(),
-      // Except statuses, read for every task of every update: comparing
-      // with each of the three names is quicker than any keyed lookup (a
+      hooks: index(hooks),
+      hookList: hooks,
+      // Statuses, read for every task of every update, are compared with
+      // each of the three names, which is quicker than any keyed lookup (a
       // Map or an object: 13 ns a state, against 8). Used as property keys
       // first, so V8 keeps them as internalized strings, which compare
       // with one pointer comparison to a state named by a string literal.
-      statuses: statusNames().map((name) => Object.keys({ [name]: 0 })[0]),
-      phases: phaseNames(),
-      stages: stageNames(),
-      stageIndex: index(stageNames()),
-      wire: wire(wireFormat()),
+      statuses: statuses.map((name) => Object.keys({ [name]: 0 })[0]),
+      phases,
+      stages,
+      stageIndex: index(stages),
+      wire: w,
+      /** How many state codes there are (a row of `ruleKeys`). */
+      codes: statuses.length * w.stateStride,
+      keysPerPhase: stages.length * statuses.length * w.stateStride,
     };
+    vocabulary.ruleKeys = new Uint8Array(wasmMemory().buffer, ruleKeysPtr(), phases.length * vocabulary.keysPerPhase).slice();
+    ruleKeys = vocabulary.ruleKeys;
+    stateCodes = vocabulary.codes;
   }
   return vocabulary;
 }
@@ -331,6 +348,8 @@ const OPENED = Symbol("opened");
 const CLOSED = Symbol("closed");
 const SHUT = Symbol("shut");
 const FREE = Symbol("free");
+/** At most this many tasks apart, the codes `#wait` leaves waiting. */
+const WAIT_SPAN = 64;
 /** The code view before its first use: length 0 reads as "make it" (see `#codeView`). */
 const NO_VIEW = new Uint8Array(0);
 /**
@@ -339,6 +358,7 @@ const NO_VIEW = new Uint8Array(0);
  * live tables would slow down.
  */
 const NO_TASKS = Object.create(null);
+const NO_NAMES = [];
 /** For the sim entry's renderAscii: a coordinator's tasks, states, phase and open gates. */
 export const SNAPSHOT = Symbol("snapshot");
 
@@ -502,8 +522,11 @@ export class Coordinator {
    * Only ever indexed with strings (a number would be coerced to a name).
    */
   #byName;
-  /** Task names in task order (the name of position i). */
+  /** Task names in task order (the name of position i); none once freed. */
   #names;
+  /** The position after the task named last, and whether that one was named in order (see `#task`). */
+  #next = 0;
+  #inOrder = false;
   /** Stage code of each task. */
   #taskStage;
   /** Stages with tasks, and those whose gate is open, as bit masks. */
@@ -528,6 +551,18 @@ export class Coordinator {
    * even if it changes no state) and after an update failed part way.
    */
   #known;
+  /**
+   * Tasks `#from..#to` of the code buffer may hold codes Rust has yet to
+   * apply (none when `#to` is 0): `setTaskState`s left there because they
+   * could not move the FSM (see `#wait`), applied by the next call into
+   * Rust that reads states.
+   */
+  #from = 0;
+  #to = 0; // (so from..to is an empty range, for Rust too)
+  /** The phase's code (`#phase` is its name). */
+  #phaseCode = 0;
+  /** Where this phase's rows start in `ruleKeys`. */
+  #keysAt = 0;
   /** Made by the first `subscribe`. */
   #listeners;
 
@@ -574,10 +609,27 @@ export class Coordinator {
       throw readFailure(`the state of task ${describe(name)}`, error);
     }
     const known = this.#known;
-    if (known !== undefined && known[i] === code) return;
+    if (known !== undefined) {
+      const was = known[i];
+      if (was === code) return;
+      // A change that cannot move the FSM waits in the code buffer (#wait).
+      const row = this.#keysAt + this.#taskStage[i] * stateCodes;
+      if (ruleKeys[row + was] === ruleKeys[row + code] && this.#wait(i, code)) {
+        known[i] = code;
+        return;
+      }
+    }
+    this.#setOne(i, code, name, state);
+  }
+
+  /** `setTaskState`'s call into Rust (out of line, so that the rest inlines). */
+  #setOne(i, code, name, state) {
     const core = this.#core;
-    const packed = core.setOne(i, code);
+    // With the codes waiting in the buffer, if any (one call either way).
+    const packed = core.setOne(i, code, this.#from, this.#to);
+    this.#from = this.#to = 0;
     if (packed & words().wire.refused) throw new RangeError(`task ${describe(name)}: state code ${code} refused`);
+    const known = this.#known;
     if (known !== undefined) known[i] = code;
     else this.#known = core.states();
     if (this.#settle(packed)) this.#emit(packed, { kind: "update", states: { [name]: state } });
@@ -590,6 +642,7 @@ export class Coordinator {
 
   /** For a full alloc restart: back to init, every gate closed, until all tasks are pending again. */
   restart() {
+    this.#flush();
     const packed = this.#live().restart();
     this.#known = undefined;
     if (this.#settle(packed)) this.#emit(packed, { kind: "restart" });
@@ -623,6 +676,7 @@ export class Coordinator {
 
   /** Why the task may or may not start, in one sentence. */
   explain(name) {
+    this.#flush();
     return this.#live().explain(this.#task(name));
   }
 
@@ -670,6 +724,7 @@ export class Coordinator {
     }
     this.#core = undefined;
     this.#byName = NO_TASKS;
+    this.#names = NO_NAMES; // so #task finds no task
   }
 
   [Symbol.dispose]() {
@@ -711,6 +766,7 @@ export class Coordinator {
   }
 
   [SNAPSHOT]() {
+    this.#flush();
     const core = this.#live();
     return {
       tasks: taskSpecs({ names: this.#names, lifecycles: this.#lifecycles }),
@@ -731,10 +787,25 @@ export class Coordinator {
     return this.#byName;
   }
 
-  /** The position of task `name`; a RangeError naming it if there is none. */
+  /**
+   * The position of task `name`; a RangeError naming it if there is none.
+   * While callers go through their tasks in order (reporting or checking
+   * each, round after round), the task after the one named last is tried
+   * first, and they need no lookup in the name table. Not otherwise: a
+   * comparison that fails can cost as much as the lookup (names that are
+   * not interned, of one length, compare character by character).
+   */
   #task(name) {
+    const names = this.#names;
+    const next = this.#next;
+    if (this.#inOrder && next < names.length && names[next] === name) {
+      this.#next = next + 1 < names.length ? next + 1 : 0;
+      return next;
+    }
     const i = typeof name === "string" ? (this.#byName ?? this.#index())[name] : undefined;
     if (i === undefined) throw this.#noTask(name);
+    this.#inOrder = i === next;
+    this.#next = i + 1 < names.length ? i + 1 : 0;
     return i;
   }
 
@@ -752,6 +823,7 @@ export class Coordinator {
       throw new TypeError(`states must be an object of task name → state, got ${describe(states)}`);
     }
     const core = this.#live();
+    this.#flush(); // an update failed part way wipes the buffer
     const codes = this.#codeView();
     try {
       const proto = Object.getPrototypeOf(states);
@@ -762,7 +834,7 @@ export class Coordinator {
       this.#known = undefined; // it may hold codes Rust never saw
       throw readFailure("states", error);
     }
-    const packed = core.apply(restore);
+    const packed = core.apply(restore, 0, codes.length);
     if (packed & words().wire.refused) {
       this.#known = undefined;
       throw new RangeError("states: a state code was refused");
@@ -797,6 +869,38 @@ export class Coordinator {
     }
   }
 
+  /**
+   * Writes task `i`'s new code into the code buffer, for the next call into
+   * Rust to apply with the others waiting there, unless that would spread
+   * them over more than `WAIT_SPAN` tasks (the call reads that span).
+   * Returns whether it did.
+   *
+   * `setTaskState` leaves a change there, instead of crossing into wasm,
+   * when it cannot move the FSM: Rust's rule keys (`ruleKeys`, see
+   * `Phase::key` in src/phase.rs) for the task's stage in this settled
+   * phase are the same for its known code and the new one, so no rule that
+   * could move the phase changes its outcome, and no gate moves. Every call
+   * that reads states in Rust applies them first (`#flush`).
+   */
+  #wait(i, code) {
+    const to = this.#to;
+    const from = to === 0 ? i : Math.min(this.#from, i);
+    const end = Math.max(to, i + 1);
+    if (end - from > WAIT_SPAN) return false;
+    this.#codeView()[i] = code;
+    this.#from = from;
+    this.#to = end;
+    return true;
+  }
+
+  /** Applies the codes `#wait` left waiting (which moves no gate). */
+  #flush() {
+    if (this.#to === 0 || !this.#core) return;
+    const packed = this.#core.apply(false, this.#from, this.#to);
+    this.#from = this.#to = 0;
+    this.#settle(packed);
+  }
+
   /** `#encodePlain` for any other object (a class instance, a Proxy): its own keys only. */
   #encodeAny(states, codes) {
     const index = this.#index();
@@ -816,7 +920,9 @@ export class Coordinator {
    */
   #settle(packed) {
     const { phases, wire: w } = words();
-    this.#phase = phases[packed & w.phaseMask];
+    this.#phaseCode = packed & w.phaseMask;
+    this.#keysAt = this.#phaseCode * words().keysPerPhase;
+    this.#phase = phases[this.#phaseCode];
     if (!(packed & w.changed)) return false;
     const opened = (packed >> w.openedShift) & w.stagesMask;
     const closed = (packed >> w.closedShift) & w.stagesMask;

@@ -1,19 +1,21 @@
 // api.js answers some calls without asking Rust: `isAllowed` from its mask of
 // open gates (kept in step by every transition and by gates moved by hand),
 // and `setTaskState` skips the crossing when a task re-reports the state it
-// already has while the phase is settled. These tests check that those
-// shortcuts never disagree with Rust, driven by the raw wasm-bindgen class
-// (no api.js in between) through the same operations.
+// already has while the phase is settled, or leaves a change that cannot move
+// the FSM waiting in the code buffer for the next call into Rust. These tests
+// check that those shortcuts never disagree with Rust (phase, gates, and the
+// states Rust ends up with), driven by the raw wasm-bindgen class (no api.js
+// in between) through the same operations.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Coordinator, EVERY_STAGE, allPending } from "./helpers.mjs";
-import { phaseNames, stageNames, statusNames, wireFormat } from "../../pkg/tasklifecycle_wasm.js";
-import { coreOf, parseTasks } from "../../pkg/api.js";
+import { wireFormat } from "../../pkg/tasklifecycle_wasm.js";
+import { SNAPSHOT, codeNames, coreOf, parseTasks } from "../../pkg/api.js";
 import { wasmMemory } from "../../pkg/wasm.js";
 
 const TASKS = EVERY_STAGE;
 const NAMES = TASKS.map((t) => t.name);
-const STATUSES = statusNames();
+const { statuses: STATUSES, phases: PHASES, stages: STAGES } = codeNames();
 const [KEEP, , STRIDE, PHASE_MASK] = wireFormat();
 
 /** A small deterministic PRNG (mulberry32), so a failure replays. */
@@ -35,10 +37,10 @@ class Reference {
   apply(codes, restore) {
     const view = new Uint8Array(wasmMemory().buffer, this.core.codesPtr(), NAMES.length);
     view.set(codes);
-    this.core.apply(restore);
+    this.core.apply(restore, 0, NAMES.length);
   }
   get state() {
-    return phaseNames()[this.core.phase() & PHASE_MASK];
+    return PHASES[this.core.phase() & PHASE_MASK];
   }
   isAllowed(i) {
     return this.core.gate(this.stageOf[i]).isOpen();
@@ -62,7 +64,7 @@ test("setTaskState's and isAllowed's shortcuts agree with Rust over 20,000 rando
     const random = prng(seed);
     const ours = new Coordinator(TASKS);
     const reference = new Reference(TASKS);
-    const gates = stageNames().filter((_, s) => [...reference.stageOf].includes(s));
+    const gates = STAGES.filter((_, s) => [...reference.stageOf].includes(s));
     const counts = {};
     for (let step = 0; step < 5_000; step++) {
       const roll = random();
@@ -117,13 +119,18 @@ test("setTaskState's and isAllowed's shortcuts agree with Rust over 20,000 rando
         const gate = ours.gate(stage);
         if (open) gate.open();
         else gate.close();
-        const s = stageNames().indexOf(stage);
+        const s = STAGES.indexOf(stage);
         const raw = reference.core.gate(s);
         if (open) raw.open();
         else raw.close();
       }
       counts[op] = (counts[op] ?? 0) + 1;
       agree(ours, reference, `${where} after ${op}`);
+      // Now and then (so that changes left waiting pile up in between), the
+      // states Rust holds: reading them applies those waiting first.
+      if (random() < 0.1) {
+        assert.deepEqual([...ours[SNAPSHOT]().states], [...reference.core.states()], `${where}: states`);
+      }
     }
     assert.ok(Object.keys(counts).length >= 7, JSON.stringify(counts));
     ours.free();
