@@ -340,6 +340,54 @@ mod tests {
     }
 
     #[test]
+    fn keys_tell_the_states_that_matter_in_each_phase() {
+        use TaskState as T;
+        let (pending, running, dead) = (T::pending(), T::running(), T::dead());
+        for stage in Stage::ALL {
+            // Nothing moves a coordinator out of poststop.
+            assert_eq!(
+                Phase::Poststop.key(stage, pending),
+                Phase::Poststop.key(stage, dead)
+            );
+            // Init waits for every task to be pending.
+            assert_ne!(
+                Phase::Init.key(stage, pending),
+                Phase::Init.key(stage, running)
+            );
+        }
+        // In prestart, a main task's start does not matter; its death may.
+        let main = Stage::Main;
+        assert_eq!(
+            Phase::Prestart.key(main, pending),
+            Phase::Prestart.key(main, running)
+        );
+        assert_ne!(
+            Phase::Prestart.key(main, running),
+            Phase::Prestart.key(main, dead)
+        );
+        // A prestart sidecar's start does; its failing flag does not.
+        let sidecar = Stage::PrestartSidecar;
+        assert_ne!(
+            Phase::Prestart.key(sidecar, pending),
+            Phase::Prestart.key(sidecar, running)
+        );
+        assert_eq!(
+            Phase::Prestart.key(sidecar, running),
+            Phase::Prestart.key(sidecar, T::new(Status::Running, true))
+        );
+        // In wait_alloc only the alloc-done rule is left: main tasks restarting do not matter.
+        assert_eq!(
+            Phase::WaitAlloc.key(main, running),
+            Phase::WaitAlloc.key(main, pending)
+        );
+        assert_eq!(
+            Phase::WaitAlloc.key(Stage::Poststop, dead),
+            0,
+            "poststop tasks are in no rule"
+        );
+    }
+
+    #[test]
     fn wants_hold_as_named() {
         use TaskState as T;
         assert!(Want::Successful.holds(T::dead()));

@@ -243,6 +243,29 @@ proptest! {
     }
 
     #[test]
+    fn a_change_between_states_of_one_key_moves_nothing(
+        (lifecycles, ops) in scenario(),
+        task in any::<prop::sample::Index>(),
+        to in task_state(),
+    ) {
+        let specs: Vec<TaskSpec> = lifecycles.iter().enumerate()
+            .map(|(i, l)| TaskSpec::new(format!("t{i}"), *l)).collect();
+        let c = Coordinator::new(specs.clone()).unwrap();
+        for op in &ops { apply(&c, op); }
+        // Settled: an update that names no task applies the rules.
+        c.task_state_updated(Vec::<(String, TaskState)>::new()).unwrap();
+        let name = &specs[task.index(specs.len())].name;
+        let (phase, stage, from) = (c.phase(), c.stage_of(name).unwrap(), c.task_state(name).unwrap());
+        let gates = |c: &Coordinator| Stage::ALL.map(|s| c.gate(s).map(Gate::is_open));
+        let before = gates(&c);
+        if phase.key(stage, from) == phase.key(stage, to) {
+            prop_assert_eq!(c.set_task_state(name, to).unwrap(), None);
+            prop_assert_eq!(c.phase(), phase);
+            prop_assert_eq!(gates(&c), before);
+        }
+    }
+
+    #[test]
     fn arbitrary_names_never_panic(names in prop::collection::vec(".{0,6}", 0..6), probe in ".{0,6}") {
         match Coordinator::new(names.iter().map(TaskSpec::main)) {
             Ok(c) => {
