@@ -375,6 +375,13 @@ mod tests {
             Phase::Prestart.key(sidecar, running),
             Phase::Prestart.key(sidecar, T::new(Status::Running, true))
         );
+        // A stage in two requirements has a bit in each: a failed prestart
+        // task is dead (alloc done) but not successful (prestart done).
+        let prestart = Stage::PrestartEphemeral;
+        assert_ne!(
+            Phase::Prestart.key(prestart, T::failed()),
+            Phase::Prestart.key(prestart, dead)
+        );
         // In wait_alloc only the alloc-done rule is left: main tasks restarting do not matter.
         assert_eq!(
             Phase::WaitAlloc.key(main, running),

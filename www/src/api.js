@@ -541,7 +541,8 @@ export class Coordinator {
   #codesPtr;
   #phase;
   /**
-   * Each task's state code as Rust holds it, while the phase is settled
+   * Each task's state code as Rust holds it (or will, once the codes
+   * waiting in the buffer are applied: see `#wait`), while the phase is settled
    * (where Rust's rules come to rest on those states): then a report of the
    * state a task already has changes nothing at all, and `setTaskState`
    * need not cross into wasm. Nomad's alloc runner makes such reports all
