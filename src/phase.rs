@@ -341,54 +341,39 @@ mod tests {
 
     #[test]
     fn keys_tell_the_states_that_matter_in_each_phase() {
+        use Phase::*;
         use TaskState as T;
         let (pending, running, dead) = (T::pending(), T::running(), T::dead());
+        // Whether a task of `stage` may change between `a` and `b` in `phase`.
+        let alike = |phase: Phase, stage, a, b| phase.key(stage, a) == phase.key(stage, b);
         for stage in Stage::ALL {
-            // Nothing moves a coordinator out of poststop.
-            assert_eq!(
-                Phase::Poststop.key(stage, pending),
-                Phase::Poststop.key(stage, dead)
+            assert!(
+                alike(Poststop, stage, pending, dead),
+                "nothing leaves poststop"
             );
-            // Init waits for every task to be pending.
-            assert_ne!(
-                Phase::Init.key(stage, pending),
-                Phase::Init.key(stage, running)
+            assert!(
+                !alike(Init, stage, pending, running),
+                "init waits for all pending"
             );
         }
         // In prestart, a main task's start does not matter; its death may.
-        let main = Stage::Main;
-        assert_eq!(
-            Phase::Prestart.key(main, pending),
-            Phase::Prestart.key(main, running)
-        );
-        assert_ne!(
-            Phase::Prestart.key(main, running),
-            Phase::Prestart.key(main, dead)
-        );
+        assert!(alike(Prestart, MainStage, pending, running));
+        assert!(!alike(Prestart, MainStage, running, dead));
         // A prestart sidecar's start does; its failing flag does not.
-        let sidecar = Stage::PrestartSidecar;
-        assert_ne!(
-            Phase::Prestart.key(sidecar, pending),
-            Phase::Prestart.key(sidecar, running)
-        );
-        assert_eq!(
-            Phase::Prestart.key(sidecar, running),
-            Phase::Prestart.key(sidecar, T::new(Status::Running, true))
-        );
+        assert!(!alike(Prestart, PrestartSidecar, pending, running));
+        assert!(alike(
+            Prestart,
+            PrestartSidecar,
+            running,
+            T::new(Status::Running, true)
+        ));
         // A stage in two requirements has a bit in each: a failed prestart
         // task is dead (alloc done) but not successful (prestart done).
-        let prestart = Stage::PrestartEphemeral;
-        assert_ne!(
-            Phase::Prestart.key(prestart, T::failed()),
-            Phase::Prestart.key(prestart, dead)
-        );
+        assert!(!alike(Prestart, PrestartEphemeral, T::failed(), dead));
         // In wait_alloc only the alloc-done rule is left: main tasks restarting do not matter.
+        assert!(alike(WaitAlloc, MainStage, running, pending));
         assert_eq!(
-            Phase::WaitAlloc.key(main, running),
-            Phase::WaitAlloc.key(main, pending)
-        );
-        assert_eq!(
-            Phase::WaitAlloc.key(Stage::Poststop, dead),
+            WaitAlloc.key(PoststopStage, dead),
             0,
             "poststop tasks are in no rule"
         );

@@ -21,7 +21,7 @@ const RUNNING: u8 = STATE_STRIDE;
 const DEAD: u8 = 2 * STATE_STRIDE;
 const DEAD_FAILED: u8 = 2 * STATE_STRIDE + 1;
 
-/// A task list as api.js writes it into the task scratch (see `wire::SIDECAR`).
+/// A task list as api.js writes it into the task scratch (see `task_scratch` in src/js/mod.rs).
 fn task_list(tasks: &[(&str, u8)]) -> Vec<u8> {
     let mut list = Vec::new();
     for (name, code) in tasks {

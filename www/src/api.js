@@ -154,7 +154,8 @@ function stagesOf(mask) {
 
 /**
  * Reads task spec `position`: returns its name and writes its lifecycle code
- * (see `wire` in src/js/mod.rs) into `lifecycles`; accepts ours and Nomad's casing.
+ * (see `wire::NO_LIFECYCLE` in src/js/mod.rs) into `lifecycles`; accepts
+ * ours and Nomad's casing.
  */
 function parseTask(task, position, lifecycles) {
   if (task === null || typeof task !== "object") {
@@ -226,7 +227,7 @@ function memoryBytes() {
 }
 
 /**
- * Writes a task list into the task scratch in the layout `wire` in
+ * Writes a task list into the task scratch in the layout `task_scratch` in
  * src/js/mod.rs gives (each task's lifecycle code, its name's UTF-8 length
  * as a little-endian u32, the name in UTF-8) and returns its length in
  * bytes: a copy with no allocation, where passing the names and codes as
