@@ -21,8 +21,10 @@ import { wasmMemory } from "./wasm.js";
 /** The code tables, read from Rust once (after the module is initialised). */
 let vocabulary;
 /**
- * Two of them as module variables, set with the rest (by the first
- * coordinator), for `setTaskState`: reading them costs no call.
+ * Rust's rule keys (`ruleKeysPtr` in src/js/mod.rs): a row of one per state
+ * code for each stage, `keysPerPhase` per phase. Read with the code tables
+ * (by the first coordinator), into module variables for `setTaskState`:
+ * reading them costs no call.
  */
 let ruleKeys;
 let stateCodes;
@@ -57,13 +59,10 @@ function words() {
       stages,
       stageIndex: index(stages),
       wire: w,
-      /** How many state codes there are (a row of `ruleKeys`). */
-      codes: statuses.length * w.stateStride,
       keysPerPhase: stages.length * statuses.length * w.stateStride,
     };
-    vocabulary.ruleKeys = new Uint8Array(wasmMemory().buffer, ruleKeysPtr(), phases.length * vocabulary.keysPerPhase).slice();
-    ruleKeys = vocabulary.ruleKeys;
-    stateCodes = vocabulary.codes;
+    stateCodes = statuses.length * w.stateStride;
+    ruleKeys = new Uint8Array(wasmMemory().buffer, ruleKeysPtr(), phases.length * vocabulary.keysPerPhase).slice();
   }
   return vocabulary;
 }
@@ -921,9 +920,9 @@ export class Coordinator {
    * Returns whether listeners are to hear of a phase change (see `#emit`).
    */
   #settle(packed) {
-    const { phases, wire: w } = words();
+    const { phases, wire: w, keysPerPhase } = words();
     this.#phaseCode = packed & w.phaseMask;
-    this.#keysAt = this.#phaseCode * words().keysPerPhase;
+    this.#keysAt = this.#phaseCode * keysPerPhase;
     this.#phase = phases[this.#phaseCode];
     if (!(packed & w.changed)) return false;
     const opened = (packed >> w.openedShift) & w.stagesMask;
