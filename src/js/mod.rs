@@ -427,22 +427,15 @@ impl WasmCoordinator {
     /// [`WasmCoordinator::new`] of a task list copied into the task scratch
     /// (as api.js writes it), with the stage codes `new` leaves there.
     pub fn from_task_list(tasks: usize, list: &[u8]) -> Result<(Self, Vec<u8>), JsValue> {
-        TASK_LIST.with_borrow_mut(|scratch| {
-            scratch.clear();
-            scratch.extend_from_slice(list);
-        });
-        let c = WasmCoordinator::new(tasks, list.len())?;
-        let stages = TASK_LIST.with_borrow(|scratch| scratch[..tasks].to_vec());
+        let c = WasmCoordinator::new(tasks, fill_scratch(list))?;
+        let stages =
+            TASK_LIST.with_borrow(|scratch| scratch.get(..tasks).unwrap_or_default().to_vec());
         Ok((c, stages))
     }
 
     /// [`WasmCoordinator::rebuild`] of a task list copied into the task scratch.
     pub fn rebuild_from(&mut self, tasks: usize, list: &[u8]) -> Result<bool, JsValue> {
-        TASK_LIST.with_borrow_mut(|scratch| {
-            scratch.clear();
-            scratch.extend_from_slice(list);
-        });
-        self.rebuild(tasks, list.len())
+        self.rebuild(tasks, fill_scratch(list))
     }
 
     /// Writes one code into the code buffer, as api.js does for a change left
@@ -466,6 +459,16 @@ impl WasmCoordinator {
             .for_each(|(c, &code)| c.set(code));
         self.take_codes(0, codes.len(), None, restore)
     }
+}
+
+/// Copies `list` into the task scratch, as api.js writes a task list there;
+/// returns its length (for tests/wasm.rs, through the hooks above).
+fn fill_scratch(list: &[u8]) -> usize {
+    TASK_LIST.with_borrow_mut(|scratch| {
+        scratch.clear();
+        scratch.extend_from_slice(list);
+    });
+    list.len()
 }
 
 /// A gate, standalone or a handle to one of a coordinator's gates.

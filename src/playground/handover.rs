@@ -141,9 +141,9 @@ fn set_busy(busy: bool) {
     let Some(root) = document().and_then(|d| d.get_element_by_id(ROOT_ID)) else {
         return;
     };
-    for name in ["aria-busy", "inert"] {
+    for (name, value) in [("aria-busy", "true"), ("inert", "")] {
         let _ = match busy {
-            true => root.set_attribute(name, if name == "inert" { "" } else { "true" }),
+            true => root.set_attribute(name, value),
             false => root.remove_attribute(name),
         };
     }

@@ -290,7 +290,7 @@ export function coreOf(names, lifecycles) {
   const k = keptFor(names);
   if (k < 0) {
     const core = new WasmCoordinator(n, bytes);
-    return [core, memoryBytes().slice(scratchAt, scratchAt + n), core.codesPtr(), names];
+    return [core, stagesLeft(n), core.codesPtr(), names];
   }
   const kept = pool[k];
   // Rust compares the whole task list (the lifecycles too): if it differs,
@@ -299,11 +299,16 @@ export function coreOf(names, lifecycles) {
   for (let j = k; j < pool.length - 1; j++) pool[j] = pool[j + 1];
   pool.pop();
   if (!same) {
-    kept[1] = memoryBytes().slice(scratchAt, scratchAt + n); // where Rust left them
+    kept[1] = stagesLeft(n);
     kept[2] = kept[0].codesPtr();
   }
   kept[3] = names;
   return kept;
+}
+
+/** The stage codes of `n` tasks, where a new or rebuilt wasm coordinator leaves them (the task scratch). */
+function stagesLeft(n) {
+  return memoryBytes().slice(scratchAt, scratchAt + n);
 }
 
 /** The position in the pool of the last kept coordinator with these names, or -1. */
