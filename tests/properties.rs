@@ -266,6 +266,35 @@ proptest! {
     }
 
     #[test]
+    fn no_slack_changes_move_the_phase(
+        (lifecycles, ops) in scenario(),
+        changes in prop::collection::vec((any::<prop::sample::Index>(), task_state()), 0..60),
+    ) {
+        let specs: Vec<TaskSpec> = lifecycles.iter().enumerate()
+            .map(|(i, l)| TaskSpec::new(format!("t{i}"), *l)).collect();
+        let c = Coordinator::new(specs.clone()).unwrap();
+        for op in &ops { apply(&c, op); }
+        c.task_state_updated(Vec::<(String, TaskState)>::new()).unwrap();
+        let phase = c.phase();
+        let gates = |c: &Coordinator| Stage::ALL.map(|s| c.gate(s).map(Gate::is_open));
+        let before = gates(&c);
+        // Every change counts against the slack, but one between states of one key.
+        let mut left = c.slack();
+        for (task, to) in changes {
+            let name = &specs[task.index(specs.len())].name;
+            let (stage, from) = (c.stage_of(name).unwrap(), c.task_state(name).unwrap());
+            if phase.key(stage, from) != phase.key(stage, to) {
+                if left == 0 { break; }
+                left -= 1;
+            }
+            prop_assert_eq!(c.set_task_state(name, to).unwrap(), None);
+            prop_assert_eq!(c.phase(), phase);
+            prop_assert_eq!(gates(&c), before);
+            prop_assert!(c.slack() >= left, "the slack only grows or is spent");
+        }
+    }
+
+    #[test]
     fn arbitrary_names_never_panic(names in prop::collection::vec(".{0,6}", 0..6), probe in ".{0,6}") {
         match Coordinator::new(names.iter().map(TaskSpec::main)) {
             Ok(c) => {

@@ -178,6 +178,31 @@ fn bindings_drive_a_lifecycle() {
 }
 
 #[wasm_bindgen_test]
+fn every_result_carries_the_slack() {
+    let slack = |packed: u32| (packed >> SLACK_SHIFT) & SLACK_MASK;
+    let list = task_list(&[("a", PRESTART), ("b", PRESTART), ("c", PRESTART)]);
+    let (c, _) = WasmCoordinator::from_task_list(3, &list).unwrap();
+    let packed = c.update(&[PENDING; 3], false).unwrap();
+    assert_eq!(phase_of(packed), "prestart");
+    assert_eq!(slack(packed), 2, "three tasks to succeed");
+    let packed = c.set_one(0, DEAD, 0, 0);
+    assert_eq!(
+        (packed & CHANGED, slack(packed)),
+        (0, 1),
+        "no change, no phase change"
+    );
+    assert_eq!(slack(c.set_one(1, DEAD_FAILED, 0, 0)), 0);
+    let packed = c.set_one(2, DEAD, 0, 0);
+    assert_eq!(phase_of(packed), "poststop");
+    assert_eq!(slack(packed), SLACK_MASK, "nothing leaves poststop");
+    assert_eq!(
+        slack(c.restart()),
+        0,
+        "back to init, which the next update leaves"
+    );
+}
+
+#[wasm_bindgen_test]
 fn names_are_read_as_utf8() {
     let c = coordinator(&[
         ("😀", NO_LIFECYCLE),

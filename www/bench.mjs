@@ -2,7 +2,7 @@
 // write one (below), on the same workloads as the Rust benchmark. Not part of
 // `make test`: timings are noisy; read the ratios of one run.
 //
-//   make bench-js      (or: node www/bench.mjs after make npm)
+//   make bench-js      (or: node www/bench.mjs [only workloads named with this] after make npm)
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { Coordinator } from "../pkg/node.js";
@@ -244,8 +244,11 @@ console.log("careful: typed arrays, per-stage counters, no allocation per update
 console.log(`each figure the median of ${ROUNDS} interleaved runs, each implementation with its own copy of the workloads`);
 console.log(`${"workload".padEnd(42)} ${"tasklifecycle".padStart(14)} ${"careful JS".padStart(12)} ${"ratio".padStart(6)} ${"simple JS".padStart(11)} ${"ratio".padStart(6)}`);
 const copies = [await copy("ours"), await copy("careful"), await copy("plain")];
+// `node www/bench.mjs <text>` runs only the workloads whose name holds it.
+const only = process.argv[2] ?? "";
 for (let w = 0; w < copies[0].length; w++) {
   const name = copies[0][w][0];
+  if (!name.includes(only)) continue;
   const [ours, careful, plain] = await medians(
     [Coordinator, CarefulCoordinator, PlainCoordinator],
     copies.map((workloads) => workloads[w][1]),
@@ -259,7 +262,8 @@ for (let w = 0; w < copies[0].length; w++) {
 // by the Rust `Wait` through wasm-bindgen-futures (feature js-wait-promise,
 // built by `make bench-js` into target/bench-wait; never shipped).
 const waitBuild = new URL("../target/bench-wait/wait_promise.js", import.meta.url);
-if (existsSync(waitBuild)) {
+const waitName = "20,000 waiters, Rust Wait as Promise";
+if (existsSync(waitBuild) && waitName.includes(only)) {
   const rust = createRequire(import.meta.url)(waitBuild.pathname);
   // A gate of its own, opened as a coordinator opens its main gate: the
   // workload's one task is a main task, and its first update opens main.
@@ -277,7 +281,7 @@ if (existsSync(waitBuild)) {
       this.gate.free();
     }
   }
-  const name = "20,000 waiters, Rust Wait as Promise";
+  const name = waitName;
   const waits = [await copy("rust-waits"), await copy("careful-waits"), await copy("plain-waits")];
   const [rustWaits, careful, plain] = await medians(
     [RustWaits, CarefulCoordinator, PlainCoordinator],

@@ -192,6 +192,17 @@ impl Coordinator {
         self.lock().phase
     }
 
+    /// How many task state changes, at least, it takes before the phase
+    /// could move (`u32::MAX` in `poststop`, which nothing leaves but a
+    /// restart): until then no gate moves either. Callers that batch state
+    /// changes (the npm package) may hold that many back without anyone
+    /// seeing a difference. A change between two states with the same
+    /// [`Phase::key`] does not count.
+    pub fn slack(&self) -> u32 {
+        let core = self.lock();
+        core.tally.slack(core.phase)
+    }
+
     /// The gate of `stage`, if the group has a task in that stage.
     pub fn gate(&self, stage: Stage) -> Option<&Gate> {
         self.present
@@ -572,6 +583,39 @@ mod tests {
         assert_eq!(c.set_task_state("web", TaskState::running()).unwrap(), None);
         assert!(c.is_allowed("nope").is_err());
         assert!(c.start_condition_for_task("nope").is_err());
+    }
+
+    #[test]
+    fn slack_counts_the_changes_the_nearest_rule_needs() {
+        let c = Coordinator::new([
+            TaskSpec::prestart("a"),
+            TaskSpec::prestart("b"),
+            TaskSpec::prestart("c"),
+            TaskSpec::main("web"),
+        ])
+        .unwrap();
+        assert_eq!(c.slack(), 0, "init: the next update moves it");
+        c.task_state_updated(Vec::<(String, TaskState)>::new())
+            .unwrap();
+        // prestart → main needs three prestart tasks to succeed; alloc done four deaths.
+        assert_eq!(c.slack(), 2);
+        c.set_task_state("a", TaskState::running()).unwrap();
+        assert_eq!(c.slack(), 2, "running is no nearer success");
+        c.set_task_state("a", TaskState::dead()).unwrap();
+        c.set_task_state("b", TaskState::failed()).unwrap();
+        assert_eq!(c.slack(), 1, "b and c to succeed; c and web to die");
+        c.set_task_state("b", TaskState::dead()).unwrap();
+        assert_eq!(c.slack(), 0, "c's success moves it");
+        assert_eq!(
+            c.set_task_state("c", TaskState::dead())
+                .unwrap()
+                .unwrap()
+                .to,
+            Phase::Main
+        );
+        c.set_task_state("web", TaskState::dead()).unwrap();
+        assert_eq!(c.phase(), Phase::Poststop);
+        assert_eq!(c.slack(), u32::MAX, "nothing leaves poststop");
     }
 
     #[test]

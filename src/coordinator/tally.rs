@@ -63,6 +63,32 @@ impl Tally {
             .all(|&stage| self.meeting(stage, requirement.want) == self.total[stage.index()])
     }
 
+    /// How many tasks `requirement` covers that do not meet it. (Not
+    /// inlined: the wasm would hold a copy for each requirement of each phase.)
+    #[inline(never)]
+    fn unmet(&self, requirement: &Requirement) -> u32 {
+        (requirement.stages.iter())
+            .map(|&stage| self.total[stage.index()] - self.meeting(stage, requirement.want))
+            .sum()
+    }
+
+    /// How many task state changes, at least, it takes before a rule could
+    /// move a coordinator settled in `phase` out of it (`u32::MAX` when no
+    /// rule can). A rule holds when each of its requirements has no unmet
+    /// task, and one task's change unmeets or meets a requirement for at most
+    /// that one task: a rule whose worst requirement has `n` unmet tasks
+    /// needs `n` changes. So any `slack` changes, one task at a time or in
+    /// one update, leave the phase and every gate where they are.
+    pub(crate) fn slack(&self, phase: Phase) -> u32 {
+        (phase.rules_out().into_iter().flatten())
+            .map(|rule| {
+                let worst = rule.requires.iter().map(|q| self.unmet(q)).max();
+                worst.unwrap_or(0).saturating_sub(1)
+            })
+            .min()
+            .unwrap_or(u32::MAX)
+    }
+
     fn allows(&self, rule: &Rule) -> bool {
         rule.requires.iter().all(|r| self.meets(r))
     }

@@ -45,8 +45,13 @@ pub mod wire {
     /// …the gates it closed at `>> CLOSED_SHIFT`…
     pub const CLOSED_SHIFT: u32 = 12;
     pub const STAGES_MASK: u32 = 63;
-    /// …and this bit set when the phase changed (else only the phase is set).
+    /// …this bit set when the phase changed (else the phase only is set)…
     pub const CHANGED: u32 = 1 << 18;
+    /// …and at `>> SLACK_SHIFT` (`& SLACK_MASK`), the coordinator's
+    /// [`Coordinator::slack`](crate::Coordinator::slack), at most `SLACK_MASK`:
+    /// how many changes api.js may leave waiting in the code buffer.
+    pub const SLACK_SHIFT: u32 = 19;
+    pub const SLACK_MASK: u32 = 0xfff;
     /// A `setOne` result with only this bit: the index or code was bad and
     /// nothing changed (a plain number rather than a thrown error, so the
     /// hottest call returns one value and allocates nothing in JS glue).
@@ -57,7 +62,7 @@ use wire::{KEEP, NO_LIFECYCLE};
 
 /// The wire format's numbers, in this order: KEEP, NO_LIFECYCLE,
 /// STATE_STRIDE, PHASE_MASK, FROM_SHIFT, OPENED_SHIFT, CLOSED_SHIFT,
-/// STAGES_MASK, CHANGED, REFUSED, SIDECAR (see [`wire`]).
+/// STAGES_MASK, CHANGED, REFUSED, SIDECAR, SLACK_SHIFT, SLACK_MASK (see [`wire`]).
 #[wasm_bindgen(js_name = wireFormat)]
 pub fn wire_format() -> Vec<u32> {
     use wire::*;
@@ -73,6 +78,8 @@ pub fn wire_format() -> Vec<u32> {
         CHANGED,
         REFUSED,
         u32::from(SIDECAR),
+        SLACK_SHIFT,
+        SLACK_MASK,
     ]
 }
 
@@ -152,19 +159,23 @@ pub(crate) fn type_error(message: &str) -> JsValue {
 }
 
 /// `to | from << FROM_SHIFT | opened << OPENED_SHIFT | closed << CLOSED_SHIFT
-/// | CHANGED` (see [`wire`]); without a phase change, only `to` is set.
-fn pack(phase: Phase, transition: Option<Transition>) -> u32 {
+/// | CHANGED` (see [`wire`]); without a phase change, only `to` is set. The
+/// slack is always set.
+#[inline(never)]
+fn pack(coordinator: &Coordinator, transition: Option<Transition>) -> u32 {
     use wire::*;
-    match transition {
-        None => phase as u32,
-        Some(t) => {
-            t.to as u32
-                | (t.from as u32) << FROM_SHIFT
-                | u32::from(t.opened.bits()) << OPENED_SHIFT
-                | u32::from(t.closed.bits()) << CLOSED_SHIFT
-                | CHANGED
+    let slack = coordinator.slack().min(SLACK_MASK) << SLACK_SHIFT;
+    slack
+        | match transition {
+            None => coordinator.phase() as u32,
+            Some(t) => {
+                t.to as u32
+                    | (t.from as u32) << FROM_SHIFT
+                    | u32::from(t.opened.bits()) << OPENED_SHIFT
+                    | u32::from(t.closed.bits()) << CLOSED_SHIFT
+                    | CHANGED
+            }
         }
-    }
 }
 
 /// A task state's code (see [`wire::STATE_STRIDE`]).
@@ -382,13 +393,13 @@ impl WasmCoordinator {
         } else {
             self.inner.task_state_updated_by_index(states)
         };
-        Ok(pack(self.inner.phase(), transition.map_err(js_error)?))
+        Ok(pack(&self.inner, transition.map_err(js_error)?))
     }
 
     /// Back to init. Returns the packed result.
     pub fn restart(&self) -> u32 {
         let transition = self.inner.restart();
-        pack(self.inner.phase(), transition)
+        pack(&self.inner, transition)
     }
 
     /// Why the task at `index` is blocked or allowed.

@@ -24,14 +24,17 @@ let vocabulary;
  * Rust's rule keys (`ruleKeysPtr` in src/js/mod.rs): a row of one per state
  * code for each stage, `keysPerPhase` per phase. Read with the code tables
  * (by the first coordinator), into module variables for `setTaskState`:
- * reading them costs no call.
+ * reading them costs no call. So are the status names (interned, see
+ * `words`) and the state codes' stride, for `stateCode`.
  */
 let ruleKeys;
 let stateCodes;
+let statusNames;
+let stateStride;
 
 /** The wire format's numbers (src/js/mod.rs, `wire`), by name. */
-function wire([keep, noLifecycle, stateStride, phaseMask, fromShift, openedShift, closedShift, stagesMask, changed, refused, sidecar]) {
-  return { keep, noLifecycle, stateStride, phaseMask, fromShift, openedShift, closedShift, stagesMask, changed, refused, sidecar };
+function wire([keep, noLifecycle, stateStride, phaseMask, fromShift, openedShift, closedShift, stagesMask, changed, refused, sidecar, slackShift, slackMask]) {
+  return { keep, noLifecycle, stateStride, phaseMask, fromShift, openedShift, closedShift, stagesMask, changed, refused, sidecar, slackShift, slackMask };
 }
 
 /** The code tables (src/js/mod.rs, `codeTables`): hook, status, phase and stage names, by code. */
@@ -61,7 +64,9 @@ function words() {
       wire: w,
       keysPerPhase: stages.length * statuses.length * w.stateStride,
     };
-    stateCodes = statuses.length * w.stateStride;
+    statusNames = vocabulary.statuses;
+    stateStride = w.stateStride;
+    stateCodes = statuses.length * stateStride;
     ruleKeys = new Uint8Array(wasmMemory().buffer, ruleKeysPtr(), phases.length * vocabulary.keysPerPhase).slice();
   }
   return vocabulary;
@@ -325,7 +330,7 @@ function keptFor(names) {
 
 /** One task state → its code (2 × status + failed); accepts ours and Nomad's casing. */
 function stateCode(value, name) {
-  const { statuses, wire } = words();
+  const statuses = statusNames; // set by the first coordinator, as any caller has one
   if (value === null || typeof value !== "object") {
     throw new TypeError(
       `task "${name}": a task state must be an object like { state: "running" }, got ${describe(value)}`,
@@ -343,7 +348,7 @@ function stateCode(value, name) {
   if (typeof failed !== "boolean") {
     throw new TypeError(`task "${name}": failed must be a boolean, got ${describe(failed)}`);
   }
-  return status * wire.stateStride + (failed ? 1 : 0);
+  return status * stateStride + (failed ? 1 : 0);
 }
 
 // Module-private hooks by which a coordinator keeps its gates' waiters in step
@@ -353,8 +358,13 @@ const OPENED = Symbol("opened");
 const CLOSED = Symbol("closed");
 const SHUT = Symbol("shut");
 const FREE = Symbol("free");
-/** At most this many tasks apart, the codes `#wait` leaves waiting. */
+/**
+ * The codes `#wait` leaves waiting lie at most `WAIT_SPAN` tasks apart, plus
+ * `SPAN_PER_WAIT` for each code waiting: applying them reads that span, and
+ * this way each call left waiting pays for a bounded part of it.
+ */
 const WAIT_SPAN = 64;
+const SPAN_PER_WAIT = 256;
 /** The code view before its first use: length 0 reads as "make it" (see `#codeView`). */
 const NO_VIEW = new Uint8Array(0);
 /**
@@ -565,6 +575,13 @@ export class Coordinator {
    */
   #from = 0;
   #to = 0; // (so from..to is an empty range, for Rust too)
+  /** How many `setTaskState`s left their code waiting (some may be of one task). */
+  #waiting = 0;
+  /**
+   * How many more changes that alter a rule key may wait: Rust's
+   * `Coordinator::slack` after the last call, less those that waited since.
+   */
+  #slack = 0;
   /** The phase's code (`#phase` is its name). */
   #phaseCode = 0;
   /** Where this phase's rows start in `ruleKeys`. */
@@ -618,9 +635,13 @@ export class Coordinator {
     if (known !== undefined) {
       const was = known[i];
       if (was === code) return;
-      // A change that cannot move the FSM waits in the code buffer (#wait).
+      // A change that cannot move the FSM waits in the code buffer
+      // (#wait): one between states of one rule key, or any other while
+      // the slack lasts.
       const row = this.#keysAt + this.#taskStage[i] * stateCodes;
-      if (ruleKeys[row + was] === ruleKeys[row + code] && this.#wait(i, code)) {
+      const spends = ruleKeys[row + was] === ruleKeys[row + code] ? 0 : 1;
+      if (spends <= this.#slack && this.#wait(i, code)) {
+        this.#slack -= spends;
         known[i] = code;
         return;
       }
@@ -633,7 +654,7 @@ export class Coordinator {
     const core = this.#core;
     // With the codes waiting in the buffer, if any (one call either way).
     const packed = core.setOne(i, code, this.#from, this.#to);
-    this.#from = this.#to = 0;
+    this.#from = this.#to = this.#waiting = 0;
     if (packed & words().wire.refused) throw new RangeError(`task ${describe(name)}: state code ${code} refused`);
     const known = this.#known;
     if (known !== undefined) known[i] = code;
@@ -878,22 +899,28 @@ export class Coordinator {
   /**
    * Writes task `i`'s new code into the code buffer, for the next call into
    * Rust to apply with the others waiting there, unless that would spread
-   * them over more than `WAIT_SPAN` tasks (the call reads that span).
-   * Returns whether it did.
+   * them wider than `WAIT_SPAN` and `SPAN_PER_WAIT` allow (the call reads
+   * that span). Returns whether it did.
    *
    * `setTaskState` leaves a change there, instead of crossing into wasm,
-   * when it cannot move the FSM: Rust's rule keys (`ruleKeys`, see
-   * `Phase::key` in src/phase.rs) for the task's stage in this settled
-   * phase are the same for its known code and the new one, so no rule that
-   * could move the phase changes its outcome, and no gate moves. Every call
-   * that reads states in Rust applies them first (`#flush`).
+   * when it cannot move the FSM, so that no gate moves either: either
+   * Rust's rule keys (`ruleKeys`, see `Phase::key` in src/phase.rs) for
+   * the task's stage in this settled phase are the same for its known code
+   * and the new one, so no rule that could move the phase changes its
+   * outcome; or the slack Rust reported (`Coordinator::slack`: how many
+   * changes any rule still needs) is not yet spent. Every call that reads
+   * states in Rust applies them first (`#flush`).
    */
   #wait(i, code) {
     const to = this.#to;
     const from = to === 0 ? i : Math.min(this.#from, i);
     const end = Math.max(to, i + 1);
-    if (end - from > WAIT_SPAN) return false;
-    this.#codeView()[i] = code;
+    const waiting = this.#waiting + 1;
+    if (end - from > WAIT_SPAN + SPAN_PER_WAIT * waiting) return false;
+    // #codeView by hand: V8 would not inline it this deep.
+    const codes = this.#codes;
+    (codes.length !== 0 ? codes : this.#codeView())[i] = code;
+    this.#waiting = waiting;
     this.#from = from;
     this.#to = end;
     return true;
@@ -903,7 +930,7 @@ export class Coordinator {
   #flush() {
     if (this.#to === 0 || !this.#core) return;
     const packed = this.#core.apply(false, this.#from, this.#to);
-    this.#from = this.#to = 0;
+    this.#from = this.#to = this.#waiting = 0;
     this.#settle(packed);
   }
 
@@ -929,6 +956,7 @@ export class Coordinator {
     this.#phaseCode = packed & w.phaseMask;
     this.#keysAt = this.#phaseCode * keysPerPhase;
     this.#phase = phases[this.#phaseCode];
+    this.#slack = (packed >>> w.slackShift) & w.slackMask;
     if (!(packed & w.changed)) return false;
     const opened = (packed >> w.openedShift) & w.stagesMask;
     const closed = (packed >> w.closedShift) & w.stagesMask;
