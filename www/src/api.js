@@ -328,27 +328,40 @@ function keptFor(names) {
   return -1;
 }
 
-/** One task state → its code (2 × status + failed); accepts ours and Nomad's casing. */
+/**
+ * One task state → its code (2 × status + failed); accepts ours and Nomad's
+ * casing. Small (its errors are made by `badState`), so that V8 inlines it
+ * and what calls it into the caller's loop.
+ */
 function stateCode(value, name) {
+  if (value === null || typeof value !== "object") throw badState(name, value);
   const statuses = statusNames; // set by the first coordinator, as any caller has one
-  if (value === null || typeof value !== "object") {
-    throw new TypeError(
-      `task "${name}": a task state must be an object like { state: "running" }, got ${describe(value)}`,
-    );
-  }
   const state = value.state ?? value.State;
   let status = 0;
   while (status < statuses.length && statuses[status] !== state) status++;
-  if (status === statuses.length) {
-    throw new RangeError(
+  const failed = value.failed ?? value.Failed ?? false;
+  if (status === statuses.length || typeof failed !== "boolean") throw badState(name, value, state, failed);
+  return status * stateStride + (failed ? 1 : 0);
+}
+
+/** What is wrong with task `name`'s state `value` (of which `stateCode` read `state` and `failed`). */
+function badState(name, value, state, failed) {
+  if (value === null || typeof value !== "object") {
+    return new TypeError(
+      `task "${name}": a task state must be an object like { state: "running" }, got ${describe(value)}`,
+    );
+  }
+  if (!statusNames.includes(state)) {
+    return new RangeError(
       `task "${name}": unknown task state ${describe(state)} (expected "pending", "running" or "dead")`,
     );
   }
-  const failed = value.failed ?? value.Failed ?? false;
-  if (typeof failed !== "boolean") {
-    throw new TypeError(`task "${name}": failed must be a boolean, got ${describe(failed)}`);
-  }
-  return status * stateStride + (failed ? 1 : 0);
+  return new TypeError(`task "${name}": failed must be a boolean, got ${describe(failed)}`);
+}
+
+/** `readFailure` for the state `setTaskState` was given for task `name`. */
+function stateFailure(name, error) {
+  return readFailure(`the state of task ${describe(name)}`, error);
 }
 
 // Module-private hooks by which a coordinator keeps its gates' waiters in step
@@ -629,7 +642,7 @@ export class Coordinator {
     } catch (error) {
       // No closure here: one capturing `name` would make V8 allocate a
       // context on every call, even when nothing fails.
-      throw readFailure(`the state of task ${describe(name)}`, error);
+      throw stateFailure(name, error);
     }
     const known = this.#known;
     if (known !== undefined) {
@@ -649,7 +662,7 @@ export class Coordinator {
     this.#setOne(i, code, name, state);
   }
 
-  /** `setTaskState`'s call into Rust (out of line, so that the rest inlines). */
+  /** `setTaskState`'s call into Rust (out of line, as are its errors: so that the rest inlines). */
   #setOne(i, code, name, state) {
     const core = this.#core;
     // With the codes waiting in the buffer, if any (one call either way).
