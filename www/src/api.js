@@ -552,9 +552,12 @@ export class Coordinator {
   #byName;
   /** Task names in task order (the name of position i); none once freed. */
   #names;
-  /** The position after the task named last, and whether that one was named in order (see `#task`). */
-  #next = 0;
-  #inOrder = false;
+  /**
+   * The position after the task named last (see `#task`): as it is if that
+   * one was named in order, else its bitwise complement (so, negative).
+   * One field rather than two: `#task` writes it on every lookup.
+   */
+  #next = ~0;
   /** Stage code of each task. */
   #taskStage;
   /** Stages with tasks, and those whose gate is open, as bit masks. */
@@ -838,14 +841,14 @@ export class Coordinator {
   #task(name) {
     const names = this.#names;
     const next = this.#next;
-    if (this.#inOrder && next < names.length && names[next] === name) {
+    if (next >= 0 && names[next] === name) {
       this.#next = next + 1 < names.length ? next + 1 : 0;
       return next;
     }
     const i = typeof name === "string" ? (this.#byName ?? this.#index())[name] : undefined;
     if (i === undefined) throw this.#noTask(name);
-    this.#inOrder = i === next;
-    this.#next = i + 1 < names.length ? i + 1 : 0;
+    const after = i + 1 < names.length ? i + 1 : 0;
+    this.#next = i === (next >= 0 ? next : ~next) ? after : ~after;
     return i;
   }
 
