@@ -179,10 +179,13 @@ test("a coordinator's gate moved or shut by hand is what isAllowed reports", () 
 });
 
 test("changes left waiting across a large group, in order and at random, reach Rust as they were made", () => {
-  // 300 tasks, so that waiting changes often lie more than their span apart
-  // and the next change crosses with them; every fifth a prestart task, so
-  // that prestart lasts and changes of main tasks are left waiting.
-  const tasks = Array.from({ length: 300 }, (_, i) =>
+  // So many tasks that, at random, waiting changes often lie farther apart
+  // than their span allows (api.js's WAIT_SPAN and SPAN_PER_WAIT: 64 tasks,
+  // plus 256 for each change waiting) and the next change crosses with
+  // them; every fifth a prestart task, so that prestart lasts and changes of
+  // main tasks are left waiting.
+  const n = 3000;
+  const tasks = Array.from({ length: n }, (_, i) =>
     i % 5 === 0 ? { name: `t${i}`, lifecycle: { hook: "prestart", sidecar: i % 10 === 0 } } : { name: `t${i}` });
   const names = tasks.map((t) => t.name);
   const reference = parseTasks(tasks);
@@ -193,16 +196,16 @@ test("changes left waiting across a large group, in order and at random, reach R
   rawView().fill(code({ state: "pending" }));
   raw.apply(false, 0, names.length);
   const random = prng(7);
-  for (let step = 0; step < 6_000; step++) {
+  for (let step = 0; step < 4 * n; step++) {
     // Runs in task order, then runs at random.
-    const i = Math.floor(step / 300) % 2 === 0 ? step % 300 : Math.floor(random() * 300);
+    const i = Math.floor(step / n) % 2 === 0 ? step % n : Math.floor(random() * n);
     const state = randomState(random);
     ours.setTaskState(names[i], state);
     rawView()[i] = code(state);
     raw.apply(false, i, i + 1);
     const where = `step ${step}`;
     assert.equal(ours.state, PHASES[raw.phase() & PHASE_MASK], `${where}: phase`);
-    if (step % 97 === 0) {
+    if (step % 197 === 0) {
       names.forEach((name, t) => assert.equal(ours.isAllowed(name), raw.gate(stageOf[t]).isOpen(), `${where}: ${name}`));
       assert.deepEqual([...ours[SNAPSHOT]().states], [...raw.states()], `${where}: states`);
     }
