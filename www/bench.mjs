@@ -248,7 +248,7 @@ const copies = [await copy("ours"), await copy("careful"), await copy("plain")];
 const only = process.argv[2] ?? "";
 for (let w = 0; w < copies[0].length; w++) {
   const name = copies[0][w][0];
-  if (!name.includes(only)) continue;
+  if (!only.split("|").some((part) => name.includes(part))) continue;
   const [ours, careful, plain] = await medians(
     [Coordinator, CarefulCoordinator, PlainCoordinator],
     copies.map((workloads) => workloads[w][1]),
