@@ -426,16 +426,48 @@ fn a_listener_that_panics_does_not_silence_later_events() {
     );
 }
 
-/// Sharpened by mutation testing: the words `explain` uses, exactly.
-#[test]
-fn explanations_name_what_is_missing_and_nothing_else() {
-    let c = Coordinator::new([
+/// Prestart tasks `a`, `b` and `c`, and a main task `web`.
+fn three_prestart_tasks_and_web() -> Coordinator {
+    Coordinator::new([
         TaskSpec::prestart("a"),
         TaskSpec::prestart("b"),
         TaskSpec::prestart("c"),
         TaskSpec::main("web"),
     ])
-    .unwrap();
+    .unwrap()
+}
+
+#[test]
+fn slack_counts_the_changes_the_nearest_rule_needs() {
+    let c = three_prestart_tasks_and_web();
+    assert_eq!(c.slack(), 0, "init: the next update moves it");
+    c.task_state_updated(Vec::<(String, TaskState)>::new())
+        .unwrap();
+    // prestart → main needs three prestart tasks to succeed; alloc done four deaths.
+    assert_eq!(c.slack(), 2);
+    c.set_task_state("a", TaskState::running()).unwrap();
+    assert_eq!(c.slack(), 2, "running is no nearer success");
+    c.set_task_state("a", TaskState::dead()).unwrap();
+    c.set_task_state("b", TaskState::failed()).unwrap();
+    assert_eq!(c.slack(), 1, "b and c to succeed; c and web to die");
+    c.set_task_state("b", TaskState::dead()).unwrap();
+    assert_eq!(c.slack(), 0, "c's success moves it");
+    assert_eq!(
+        c.set_task_state("c", TaskState::dead())
+            .unwrap()
+            .unwrap()
+            .to,
+        Phase::Main
+    );
+    c.set_task_state("web", TaskState::dead()).unwrap();
+    assert_eq!(c.phase(), Phase::Poststop);
+    assert_eq!(c.slack(), u32::MAX, "nothing leaves poststop");
+}
+
+/// Sharpened by mutation testing: the words `explain` uses, exactly.
+#[test]
+fn explanations_name_what_is_missing_and_nothing_else() {
+    let c = three_prestart_tasks_and_web();
     assert!(!c.is_shut_down());
     c.task_state_updated([
         ("a", TaskState::pending()),

@@ -586,39 +586,6 @@ mod tests {
     }
 
     #[test]
-    fn slack_counts_the_changes_the_nearest_rule_needs() {
-        let c = Coordinator::new([
-            TaskSpec::prestart("a"),
-            TaskSpec::prestart("b"),
-            TaskSpec::prestart("c"),
-            TaskSpec::main("web"),
-        ])
-        .unwrap();
-        assert_eq!(c.slack(), 0, "init: the next update moves it");
-        c.task_state_updated(Vec::<(String, TaskState)>::new())
-            .unwrap();
-        // prestart → main needs three prestart tasks to succeed; alloc done four deaths.
-        assert_eq!(c.slack(), 2);
-        c.set_task_state("a", TaskState::running()).unwrap();
-        assert_eq!(c.slack(), 2, "running is no nearer success");
-        c.set_task_state("a", TaskState::dead()).unwrap();
-        c.set_task_state("b", TaskState::failed()).unwrap();
-        assert_eq!(c.slack(), 1, "b and c to succeed; c and web to die");
-        c.set_task_state("b", TaskState::dead()).unwrap();
-        assert_eq!(c.slack(), 0, "c's success moves it");
-        assert_eq!(
-            c.set_task_state("c", TaskState::dead())
-                .unwrap()
-                .unwrap()
-                .to,
-            Phase::Main
-        );
-        c.set_task_state("web", TaskState::dead()).unwrap();
-        assert_eq!(c.phase(), Phase::Poststop);
-        assert_eq!(c.slack(), u32::MAX, "nothing leaves poststop");
-    }
-
-    #[test]
     fn partial_updates_merge_with_last_known_states() {
         let c = Coordinator::new([TaskSpec::prestart("init"), TaskSpec::main("web")]).unwrap();
         let t = c
