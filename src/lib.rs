@@ -64,7 +64,7 @@ pub use coordinator::{RequirementCheck, RuleCheck, TaskCheck};
 pub use error::{Error, Shutdown};
 pub use gate::{Gate, Wait};
 pub use model::{Hook, Lifecycle, Stage, StageSet, Status, TaskSpec, TaskState};
-pub use phase::Phase;
+pub use phase::{Phase, Slack};
 
 /// The README's examples, compiled and run as doc tests.
 #[cfg(doctest)]

@@ -89,6 +89,20 @@ impl Phase {
         [alloc_done, self.exit_rule()]
     }
 
+    /// [`Phase::key`] bits: one per requirement of [`Phase::rules_out`], at
+    /// most [`KEY_BITS`].
+    const fn key_bits(self) -> u32 {
+        let rules = self.rules_out();
+        let (mut bits, mut r) = (0, 0);
+        while r < rules.len() {
+            if let Some(rule) = rules[r] {
+                bits += rule.requires.len() as u32;
+            }
+            r += 1;
+        }
+        bits
+    }
+
     /// Which requirements of [`Phase::rules_out`] cover `stage` and hold for
     /// a task in `state`, as bits (the requirements in order, the alloc-done
     /// rule's first). States with the same key are interchangeable in this
@@ -215,6 +229,45 @@ impl Want {
             Want::Dead => "to finish",
             Want::Successful => "to finish successfully",
         }
+    }
+}
+
+/// The most bits any phase's [`Phase::key`] has (prestart's: the alloc-done
+/// rule's one requirement and its exit rule's two); keys fit in this many.
+pub const KEY_BITS: u32 = 3;
+const _: () = {
+    let mut p = 0;
+    while p < Phase::ALL.len() {
+        assert!(Phase::ALL[p].key_bits() <= KEY_BITS);
+        p += 1;
+    }
+};
+
+/// How far a settled coordinator is from leaving its phase (see
+/// [`crate::Coordinator::slack`]): `changes` more task state changes that
+/// count may be made, in any order or batching, before any rule out of the
+/// phase could hold. A change counts when the task's [`Phase::key`] before
+/// and after differ in a `watched` bit: those bits are each rule's
+/// requirement with the most unmet tasks, and a rule holds only once that
+/// one does, which takes at least as many changes to its tasks as it has
+/// unmet ones. A change in no watched bit leaves every watched requirement's
+/// count of unmet tasks as it was.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Slack {
+    pub changes: u32,
+    pub watched: u8,
+}
+
+impl Slack {
+    /// No rule leaves the phase (`poststop`): nothing counts, ever.
+    pub const UNBOUNDED: Slack = Slack {
+        changes: u32::MAX,
+        watched: 0,
+    };
+
+    /// Whether a task's change from key `from` to key `to` counts.
+    pub const fn counts(self, from: u8, to: u8) -> bool {
+        (from ^ to) & self.watched != 0
     }
 }
 
@@ -377,6 +430,37 @@ mod tests {
             0,
             "poststop tasks are in no rule"
         );
+    }
+
+    #[test]
+    fn keys_have_a_bit_per_requirement_out_and_fit_key_bits() {
+        use Phase::*;
+        // Alloc done's one requirement, then the exit rule's (prestart's two).
+        let bits = Phase::ALL.map(Phase::key_bits);
+        assert_eq!(bits, [2, 3, 2, 2, 1, 0], "{:?}", Phase::ALL);
+        for phase in Phase::ALL {
+            for stage in Stage::ALL {
+                for status in Status::ALL {
+                    for failed in [false, true] {
+                        let key = phase.key(stage, TaskState::new(status, failed));
+                        assert!(u32::from(key) < 1 << phase.key_bits(), "{phase} {stage:?}");
+                    }
+                }
+            }
+        }
+        assert_eq!(Prestart.key_bits(), KEY_BITS, "the widest key");
+    }
+
+    #[test]
+    fn a_change_counts_when_a_watched_bit_moves() {
+        let slack = Slack {
+            changes: 1,
+            watched: 0b101,
+        };
+        assert!(slack.counts(0b000, 0b001) && slack.counts(0b111, 0b011));
+        assert!(!slack.counts(0b000, 0b010), "an unwatched bit");
+        assert!(!slack.counts(0b101, 0b111), "watched bits set both times");
+        assert!(!Slack::UNBOUNDED.counts(0, 0b111));
     }
 
     #[test]

@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use tasklifecycle::testing::{require_task_allowed, require_task_blocked, wait_not_init_until};
-use tasklifecycle::{Coordinator, Phase, Shutdown, Stage, TaskSpec, TaskState};
+use tasklifecycle::{Coordinator, Phase, Shutdown, Slack, Stage, TaskSpec, TaskState};
 
 fn group() -> Coordinator {
     Coordinator::new([
@@ -439,19 +439,27 @@ fn three_prestart_tasks_and_web() -> Coordinator {
 
 #[test]
 fn slack_counts_the_changes_the_nearest_rule_needs() {
+    // Key bits in prestart: alloc done (every non-poststop task dead), then
+    // prestart done's two (prestart tasks successful, sidecars running).
+    let slack = |changes, watched| Slack { changes, watched };
     let c = three_prestart_tasks_and_web();
-    assert_eq!(c.slack(), 0, "init: the next update moves it");
+    // Init's exit rule (every task pending) holds: the next update moves it.
+    assert_eq!(c.slack(), slack(0, 0b011));
     c.task_state_updated(Vec::<(String, TaskState)>::new())
         .unwrap();
     // prestart → main needs three prestart tasks to succeed; alloc done four deaths.
-    assert_eq!(c.slack(), 2);
+    assert_eq!(c.slack(), slack(2, 0b011));
     c.set_task_state("a", TaskState::running()).unwrap();
-    assert_eq!(c.slack(), 2, "running is no nearer success");
+    assert_eq!(c.slack(), slack(2, 0b011), "running is no nearer success");
     c.set_task_state("a", TaskState::dead()).unwrap();
     c.set_task_state("b", TaskState::failed()).unwrap();
-    assert_eq!(c.slack(), 1, "b and c to succeed; c and web to die");
+    assert_eq!(
+        c.slack(),
+        slack(1, 0b011),
+        "b and c to succeed; c and web to die"
+    );
     c.set_task_state("b", TaskState::dead()).unwrap();
-    assert_eq!(c.slack(), 0, "c's success moves it");
+    assert_eq!(c.slack(), slack(0, 0b011), "c's success moves it");
     assert_eq!(
         c.set_task_state("c", TaskState::dead())
             .unwrap()
@@ -461,7 +469,60 @@ fn slack_counts_the_changes_the_nearest_rule_needs() {
     );
     c.set_task_state("web", TaskState::dead()).unwrap();
     assert_eq!(c.phase(), Phase::Poststop);
-    assert_eq!(c.slack(), u32::MAX, "nothing leaves poststop");
+    assert_eq!(c.slack(), Slack::UNBOUNDED, "nothing leaves poststop");
+}
+
+#[test]
+fn slack_watches_each_rules_worst_requirement() {
+    let c = Coordinator::new([
+        TaskSpec::prestart_sidecar("s1"),
+        TaskSpec::prestart_sidecar("s2"),
+        TaskSpec::prestart("a"),
+        TaskSpec::main("web"),
+    ])
+    .unwrap();
+    c.task_state_updated(Vec::<(String, TaskState)>::new())
+        .unwrap();
+    // Two sidecars to run are more than one task to succeed: prestart
+    // done watches its sidecar bit; alloc done (four deaths) its own.
+    let slack = c.slack();
+    assert_eq!(
+        slack,
+        Slack {
+            changes: 1,
+            watched: 0b101
+        }
+    );
+    let key = |stage, state| Phase::Prestart.key(stage, state);
+    let (pending, running, dead) = (
+        TaskState::pending(),
+        TaskState::running(),
+        TaskState::dead(),
+    );
+    assert!(!slack.counts(
+        key(Stage::PrestartEphemeral, pending),
+        key(Stage::PrestartEphemeral, running)
+    ));
+    assert!(
+        slack.counts(
+            key(Stage::PrestartEphemeral, running),
+            key(Stage::PrestartEphemeral, dead)
+        ),
+        "a death"
+    );
+    assert!(slack.counts(
+        key(Stage::PrestartSidecar, pending),
+        key(Stage::PrestartSidecar, running)
+    ));
+    c.set_task_state("s1", running).unwrap();
+    assert_eq!(
+        c.slack(),
+        Slack {
+            changes: 0,
+            watched: 0b011
+        },
+        "a tie: the first of the worst"
+    );
 }
 
 /// Sharpened by mutation testing: the words `explain` uses, exactly.

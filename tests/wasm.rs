@@ -180,11 +180,17 @@ fn bindings_drive_a_lifecycle() {
 #[wasm_bindgen_test]
 fn every_result_carries_the_slack() {
     let slack = |packed: u32| (packed >> SLACK_SHIFT) & SLACK_MASK;
+    let watched = |packed: u32| (packed >> WATCHED_SHIFT) & WATCHED_MASK;
     let list = task_list(&[("a", PRESTART), ("b", PRESTART), ("c", PRESTART)]);
     let (c, _) = WasmCoordinator::from_task_list(3, &list).unwrap();
     let packed = c.update(&[PENDING; 3], false).unwrap();
     assert_eq!(phase_of(packed), "prestart");
     assert_eq!(slack(packed), 2, "three tasks to succeed");
+    assert_eq!(
+        watched(packed),
+        0b011,
+        "alloc done's deaths and prestart done's successes (key bits 0 and 1)"
+    );
     let packed = c.set_one(0, DEAD, 0, 0);
     assert_eq!(
         (packed & CHANGED, slack(packed)),
@@ -194,7 +200,11 @@ fn every_result_carries_the_slack() {
     assert_eq!(slack(c.set_one(1, DEAD_FAILED, 0, 0)), 0);
     let packed = c.set_one(2, DEAD, 0, 0);
     assert_eq!(phase_of(packed), "poststop");
-    assert_eq!(slack(packed), SLACK_MASK, "nothing leaves poststop");
+    assert_eq!(
+        (slack(packed), watched(packed)),
+        (SLACK_MASK, 0),
+        "nothing leaves poststop: the most, and nothing counts"
+    );
     assert_eq!(
         slack(c.restart()),
         0,

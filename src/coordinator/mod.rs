@@ -26,7 +26,7 @@ use self::tally::Tally;
 use crate::error::Error;
 use crate::gate::{Gate, Wait};
 use crate::model::{Stage, StageSet, TaskSpec, TaskState};
-use crate::phase::Phase;
+use crate::phase::{Phase, Slack};
 
 type Listener = Arc<dyn Fn(&TransitionEvent) + Send + Sync>;
 
@@ -193,12 +193,12 @@ impl Coordinator {
     }
 
     /// How many task state changes, at least, it takes before the phase
-    /// could move (`u32::MAX` in `poststop`, which nothing leaves but a
-    /// restart): until then no gate moves either. Callers that batch state
-    /// changes (the npm package) may hold that many back without anyone
-    /// seeing a difference. A change between two states with the same
-    /// [`Phase::key`] does not count.
-    pub fn slack(&self) -> u32 {
+    /// could move, and which changes count (see [`Slack`]); until then no
+    /// gate moves either. Callers that batch state changes (the npm
+    /// package) may hold that many back without anyone seeing a
+    /// difference. [`Slack::UNBOUNDED`] in `poststop`, which nothing leaves
+    /// but a restart.
+    pub fn slack(&self) -> Slack {
         let core = self.lock();
         core.tally.slack(core.phase)
     }

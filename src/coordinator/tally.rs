@@ -2,7 +2,7 @@
 //! O(1) whatever the number of tasks, and an update costs O(tasks it names).
 
 use crate::model::{Stage, Status, TaskState};
-use crate::phase::{Phase, Requirement, Rule, Want, ALLOC_DONE};
+use crate::phase::{Phase, Requirement, Rule, Slack, Want, ALLOC_DONE};
 
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Tally {
@@ -72,21 +72,31 @@ impl Tally {
             .sum()
     }
 
-    /// How many task state changes, at least, it takes before a rule could
-    /// move a coordinator settled in `phase` out of it (`u32::MAX` when no
-    /// rule can). A rule holds when each of its requirements has no unmet
-    /// task, and one task's change unmeets or meets a requirement for at most
-    /// that one task: a rule whose worst requirement has `n` unmet tasks
-    /// needs `n` changes. So any `slack` changes, one task at a time or in
-    /// one update, leave the phase and every gate where they are.
-    pub(crate) fn slack(&self, phase: Phase) -> u32 {
-        (phase.rules_out().into_iter().flatten())
-            .map(|rule| {
-                let worst = rule.requires.iter().map(|q| self.unmet(q)).max();
-                worst.unwrap_or(0).saturating_sub(1)
-            })
-            .min()
-            .unwrap_or(u32::MAX)
+    /// How far a coordinator settled in `phase` is from leaving it (see
+    /// [`Slack`]). A rule holds when each of its requirements has no unmet
+    /// task, and one task's change meets or unmeets a requirement for at
+    /// most that one task. So a rule whose worst requirement has `n` unmet
+    /// tasks needs `n` changes that move that requirement's bit of the key;
+    /// `n - 1` of them, one task at a time or in one update, leave the
+    /// phase and every gate where they are. The key's bits are the
+    /// requirements of `rules_out` in order (see [`Phase::key`]).
+    pub(crate) fn slack(&self, phase: Phase) -> Slack {
+        let mut slack = Slack::UNBOUNDED;
+        let mut bit = 0;
+        for rule in phase.rules_out().into_iter().flatten() {
+            // The first of the worst (a rule with no requirement holds at once).
+            let (mut worst, mut most) = (bit, 0);
+            for q in rule.requires {
+                let unmet = self.unmet(q);
+                if unmet > most {
+                    (worst, most) = (bit, unmet);
+                }
+                bit += 1;
+            }
+            slack.changes = slack.changes.min(most.saturating_sub(1));
+            slack.watched |= 1 << worst;
+        }
+        slack
     }
 
     fn allows(&self, rule: &Rule) -> bool {

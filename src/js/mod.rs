@@ -47,11 +47,22 @@ pub mod wire {
     pub const STAGES_MASK: u32 = 63;
     /// …this bit set when the phase changed (else the phase only is set)…
     pub const CHANGED: u32 = 1 << 18;
-    /// …and at `>> SLACK_SHIFT` (`& SLACK_MASK`), the coordinator's
-    /// [`Coordinator::slack`](crate::Coordinator::slack), at most `SLACK_MASK`:
-    /// how many changes api.js may leave waiting in the code buffer.
+    /// …at `>> SLACK_SHIFT` (`& SLACK_MASK`), the coordinator's
+    /// [`Coordinator::slack`](crate::Coordinator::slack)'s `changes`, at
+    /// most `SLACK_MASK`: how many changes that count api.js may leave
+    /// waiting in the code buffer…
     pub const SLACK_SHIFT: u32 = 19;
-    pub const SLACK_MASK: u32 = 0xfff;
+    pub const SLACK_MASK: u32 = 0x1ff;
+    /// …and at `>> WATCHED_SHIFT` (`& WATCHED_MASK`) its `watched` key
+    /// bits, which tell the changes that count.
+    pub const WATCHED_SHIFT: u32 = 28;
+    pub const WATCHED_MASK: u32 = (1 << crate::phase::KEY_BITS) - 1;
+    // The slack's fields lie between CHANGED and REFUSED, apart.
+    const _: () = assert!(
+        CHANGED < 1 << SLACK_SHIFT
+            && SLACK_MASK << SLACK_SHIFT < 1 << WATCHED_SHIFT
+            && WATCHED_MASK << WATCHED_SHIFT < REFUSED
+    );
     /// A `setOne` result with only this bit: the index or code was bad and
     /// nothing changed (a plain number rather than a thrown error, so the
     /// hottest call returns one value and allocates nothing in JS glue).
@@ -62,7 +73,8 @@ use wire::{KEEP, NO_LIFECYCLE};
 
 /// The wire format's numbers, in this order: KEEP, NO_LIFECYCLE,
 /// STATE_STRIDE, PHASE_MASK, FROM_SHIFT, OPENED_SHIFT, CLOSED_SHIFT,
-/// STAGES_MASK, CHANGED, REFUSED, SIDECAR, SLACK_SHIFT, SLACK_MASK (see [`wire`]).
+/// STAGES_MASK, CHANGED, REFUSED, SIDECAR, SLACK_SHIFT, SLACK_MASK,
+/// WATCHED_SHIFT, WATCHED_MASK (see [`wire`]).
 #[wasm_bindgen(js_name = wireFormat)]
 pub fn wire_format() -> Vec<u32> {
     use wire::*;
@@ -80,6 +92,8 @@ pub fn wire_format() -> Vec<u32> {
         u32::from(SIDECAR),
         SLACK_SHIFT,
         SLACK_MASK,
+        WATCHED_SHIFT,
+        WATCHED_MASK,
     ]
 }
 
@@ -164,8 +178,9 @@ pub(crate) fn type_error(message: &str) -> JsValue {
 #[inline(never)]
 fn pack(coordinator: &Coordinator, transition: Option<Transition>) -> u32 {
     use wire::*;
-    let slack = coordinator.slack().min(SLACK_MASK) << SLACK_SHIFT;
-    slack
+    let slack = coordinator.slack();
+    slack.changes.min(SLACK_MASK) << SLACK_SHIFT
+        | u32::from(slack.watched) << WATCHED_SHIFT
         | match transition {
             None => coordinator.phase() as u32,
             Some(t) => {

@@ -33,8 +33,8 @@ let statusNames;
 let stateStride;
 
 /** The wire format's numbers (src/js/mod.rs, `wire`), by name. */
-function wire([keep, noLifecycle, stateStride, phaseMask, fromShift, openedShift, closedShift, stagesMask, changed, refused, sidecar, slackShift, slackMask]) {
-  return { keep, noLifecycle, stateStride, phaseMask, fromShift, openedShift, closedShift, stagesMask, changed, refused, sidecar, slackShift, slackMask };
+function wire([keep, noLifecycle, stateStride, phaseMask, fromShift, openedShift, closedShift, stagesMask, changed, refused, sidecar, slackShift, slackMask, watchedShift, watchedMask]) {
+  return { keep, noLifecycle, stateStride, phaseMask, fromShift, openedShift, closedShift, stagesMask, changed, refused, sidecar, slackShift, slackMask, watchedShift, watchedMask };
 }
 
 /** The code tables (src/js/mod.rs, `codeTables`): hook, status, phase and stage names, by code. */
@@ -594,10 +594,13 @@ export class Coordinator {
   /** How many `setTaskState`s left their code waiting (some may be of one task). */
   #waiting = 0;
   /**
-   * How many more changes that alter a rule key may wait: Rust's
+   * How many more changes that count may wait: the `changes` of Rust's
    * `Coordinator::slack` after the last call, less those that waited since.
+   * A change counts when the task's rule key moves in a `#watched` bit
+   * (`Slack::counts` in src/phase.rs).
    */
   #slack = 0;
+  #watched = 0;
   /** The phase's code (`#phase` is its name). */
   #phaseCode = 0;
   /** Where this phase's rows start in `ruleKeys`. */
@@ -652,10 +655,10 @@ export class Coordinator {
       const was = known[i];
       if (was === code) return;
       // A change that cannot move the FSM waits in the code buffer
-      // (#wait): one between states of one rule key, or any other while
-      // the slack lasts.
+      // (#wait): one that does not count, or one that does while the
+      // slack lasts.
       const row = this.#keysAt + this.#taskStage[i] * stateCodes;
-      const spends = ruleKeys[row + was] === ruleKeys[row + code] ? 0 : 1;
+      const spends = (ruleKeys[row + was] ^ ruleKeys[row + code]) & this.#watched ? 1 : 0;
       if (spends <= this.#slack && this.#wait(i, code)) {
         this.#slack -= spends;
         known[i] = code;
@@ -919,13 +922,14 @@ export class Coordinator {
    * that span). Returns whether it did.
    *
    * `setTaskState` leaves a change there, instead of crossing into wasm,
-   * when it cannot move the FSM, so that no gate moves either: either
-   * Rust's rule keys (`ruleKeys`, see `Phase::key` in src/phase.rs) for
-   * the task's stage in this settled phase are the same for its known code
-   * and the new one, so no rule that could move the phase changes its
-   * outcome; or the slack Rust reported (`Coordinator::slack`: how many
-   * changes any rule still needs) is not yet spent. Every call that reads
-   * states in Rust applies them first (`#flush`).
+   * when it cannot move the FSM, so that no gate moves either: while the
+   * slack Rust reported (`Coordinator::slack`, see `Slack` in
+   * src/phase.rs) is not spent. A change spends it when Rust's rule keys
+   * (`ruleKeys`, see `Phase::key`) for the task's stage in this settled
+   * phase differ, for its known code and the new one, in a watched bit:
+   * that of each rule's requirement with the most unmet tasks, which must
+   * be met before the rule can hold. Every call that reads states in Rust
+   * applies them first (`#flush`).
    */
   #wait(i, code) {
     const to = this.#to;
@@ -973,6 +977,7 @@ export class Coordinator {
     this.#keysAt = this.#phaseCode * keysPerPhase;
     this.#phase = phases[this.#phaseCode];
     this.#slack = (packed >>> w.slackShift) & w.slackMask;
+    this.#watched = (packed >>> w.watchedShift) & w.watchedMask;
     if (!(packed & w.changed)) return false;
     const opened = (packed >> w.openedShift) & w.stagesMask;
     const closed = (packed >> w.closedShift) & w.stagesMask;
