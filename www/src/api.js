@@ -32,6 +32,15 @@ let stateCodes;
 let statusNames;
 let stateStride;
 
+/**
+ * A task ref, `position << REF_SHIFT | stage code`: what the name table
+ * holds and `#task` returns, so that one lookup gives the stage too
+ * (`isAllowed` in random order is that lookup and no more). `words` checks
+ * that the stage codes fit.
+ */
+const REF_SHIFT = 3;
+const STAGE_OF_REF = (1 << REF_SHIFT) - 1;
+
 /** The wire format's numbers (src/js/mod.rs, `wire`), by name. */
 function wire([keep, noLifecycle, stateStride, phaseMask, fromShift, openedShift, closedShift, stagesMask, changed, refused, sidecar, slackShift, slackMask, watchedShift, watchedMask]) {
   return { keep, noLifecycle, stateStride, phaseMask, fromShift, openedShift, closedShift, stagesMask, changed, refused, sidecar, slackShift, slackMask, watchedShift, watchedMask };
@@ -49,6 +58,7 @@ function words() {
     // Maps for the names read once per task or per call (hooks, stages).
     const index = (names) => new Map(names.map((name, i) => [name, i]));
     const w = wire(wireFormat());
+    if (stages.length > STAGE_OF_REF + 1) throw new Error(`${stages.length} stages do not fit a task ref`);
     vocabulary = {
       hooks: index(hooks),
       hookList: hooks,
@@ -545,19 +555,21 @@ export function isCoordinator(value) {
 export class Coordinator {
   #core;
   /**
-   * Name → position, a prototype-less object (a little faster than a Map
-   * here), made on first use (`#index()`): ordered updates never need it.
-   * Only ever indexed with strings (a number would be coerced to a name).
+   * Name → task ref (see `REF_SHIFT`), a prototype-less object (a little
+   * faster than a Map here), made on first use (`#index()`): ordered
+   * updates never need it. Only ever indexed with strings (a number would
+   * be coerced to a name).
    */
   #byName;
   /** Task names in task order (the name of position i); none once freed. */
   #names;
   /**
-   * The position after the task named last (see `#task`): as it is if that
-   * one was named in order, else its bitwise complement (so, negative).
-   * One field rather than two: `#task` writes it on every lookup.
+   * While tasks are named in order (see `#task`), the position after the
+   * task named last; else the bitwise complement of that task's position
+   * (so, negative). One field rather than two: `#task` writes it on every
+   * lookup.
    */
-  #next = ~0;
+  #next = 0;
   /** Stage code of each task. */
   #taskStage;
   /** Stages with tasks, and those whose gate is open, as bit masks. */
@@ -641,7 +653,8 @@ export class Coordinator {
 
   /** Records one task's state and moves the FSM. */
   setTaskState(name, state) {
-    const i = this.#task(name); // throws if freed
+    const ref = this.#task(name); // throws if freed
+    const i = ref >> REF_SHIFT;
     let code;
     try {
       code = stateCode(state, name);
@@ -657,7 +670,7 @@ export class Coordinator {
       // A change that cannot move the FSM waits in the code buffer
       // (#wait): one that does not count, or one that does while the
       // slack lasts.
-      const row = this.#keysAt + this.#taskStage[i] * stateCodes;
+      const row = this.#keysAt + (ref & STAGE_OF_REF) * stateCodes;
       const spends = (ruleKeys[row + was] ^ ruleKeys[row + code]) & this.#watched ? 1 : 0;
       if (spends <= this.#slack && this.#wait(i, code)) {
         this.#slack -= spends;
@@ -697,13 +710,13 @@ export class Coordinator {
   /** Whether the task may start now (its gate is open). */
   isAllowed(name) {
     // Freed: #task finds no task and says so.
-    return (this.#openMask & (1 << this.#taskStage[this.#task(name)])) !== 0;
+    return ((this.#openMask >> (this.#task(name) & STAGE_OF_REF)) & 1) !== 0;
   }
 
   /** Resolves when the task may start; rejects with an `AbortError` on shutdown or when `signal` aborts. */
   startConditionForTask(name, options) {
     this.#live();
-    const gate = this.#gate(this.#taskStage[this.#task(name)]);
+    const gate = this.#gate(this.#task(name) & STAGE_OF_REF);
     signalOf(options);
     return gate.wait(options);
   }
@@ -723,7 +736,7 @@ export class Coordinator {
   /** Why the task may or may not start, in one sentence. */
   explain(name) {
     this.#flush();
-    return this.#live().explain(this.#task(name));
+    return this.#live().explain(this.#task(name) >> REF_SHIFT);
   }
 
   /** Calls `listener` after every phase change; returns the function that unsubscribes it. */
@@ -822,37 +835,42 @@ export class Coordinator {
     };
   }
 
-  /** The name → position table, made on first use. */
+  /** The name → task ref table, made on first use. */
   #index() {
     if (!this.#byName) {
       const names = this.#names;
       const byName = Object.create(null);
-      for (let i = 0; i < names.length; i++) byName[names[i]] = i;
+      const stages = this.#taskStage;
+      for (let i = 0; i < names.length; i++) byName[names[i]] = (i << REF_SHIFT) | stages[i];
       this.#byName = byName;
     }
     return this.#byName;
   }
 
   /**
-   * The position of task `name`; a RangeError naming it if there is none.
-   * While callers go through their tasks in order (reporting or checking
-   * each, round after round), the task after the one named last is tried
-   * first, and they need no lookup in the name table. Not otherwise: a
-   * comparison that fails can cost as much as the lookup (names that are
-   * not interned, of one length, compare character by character).
+   * The ref of task `name` (see `REF_SHIFT`); a RangeError naming it if
+   * there is none. While callers go through their tasks in order
+   * (reporting or checking each, round after round), the task after the
+   * one named last is tried first, and they need no lookup in the name
+   * table. Not otherwise: a comparison that fails can cost as much as the
+   * lookup (names that are not interned, of one length, compare character
+   * by character).
    */
   #task(name) {
     const names = this.#names;
     const next = this.#next;
     if (next >= 0 && names[next] === name) {
       this.#next = next + 1 < names.length ? next + 1 : 0;
-      return next;
+      return (next << REF_SHIFT) | this.#taskStage[next];
     }
-    const i = typeof name === "string" ? (this.#byName ?? this.#index())[name] : undefined;
-    if (i === undefined) throw this.#noTask(name);
-    const after = i + 1 < names.length ? i + 1 : 0;
-    this.#next = i === (next >= 0 ? next : ~next) ? after : ~after;
-    return i;
+    const ref = typeof name === "string" ? (this.#byName ?? this.#index())[name] : undefined;
+    if (ref === undefined) throw this.#noTask(name);
+    // In order again if this one follows the one named last (`~next`, so
+    // `i === ~next + 1`): then try the next one next time. Else remember
+    // where this one is, for the same test next time.
+    const i = ref >> REF_SHIFT;
+    this.#next = i + next === 0 && i + 1 < names.length ? i + 1 : ~i;
+    return ref;
   }
 
   /**
@@ -903,10 +921,14 @@ export class Coordinator {
     let index;
     let guess = 0;
     for (const name in states) {
-      let i = names[guess] === name ? guess : (index ??= this.#index())[name];
-      if (i === undefined) {
-        if (!Object.hasOwn(states, name)) continue;
-        throw new RangeError(`unknown task ${describe(name)}`);
+      let i = guess;
+      if (names[guess] !== name) {
+        const ref = (index ??= this.#index())[name];
+        if (ref === undefined) {
+          if (!Object.hasOwn(states, name)) continue;
+          throw new RangeError(`unknown task ${describe(name)}`);
+        }
+        i = ref >> REF_SHIFT;
       }
       const code = stateCode(states[name], name);
       codes[i] = code;
@@ -959,8 +981,9 @@ export class Coordinator {
     const index = this.#index();
     const known = this.#known;
     for (const name of Object.keys(states)) {
-      const i = index[name];
-      if (i === undefined) throw new RangeError(`unknown task ${describe(name)}`);
+      const ref = index[name];
+      if (ref === undefined) throw new RangeError(`unknown task ${describe(name)}`);
+      const i = ref >> REF_SHIFT;
       const code = stateCode(states[name], name);
       codes[i] = code;
       if (known !== undefined) known[i] = code;
