@@ -246,12 +246,13 @@ const _: () = {
 /// How far a settled coordinator is from leaving its phase (see
 /// [`crate::Coordinator::slack`]): `changes` more task state changes that
 /// count may be made, in any order or batching, before any rule out of the
-/// phase could hold. A change counts when the task's [`Phase::key`] before
-/// and after differ in a `watched` bit: those bits are each rule's
-/// requirement with the most unmet tasks, and a rule holds only once that
-/// one does, which takes at least as many changes to its tasks as it has
-/// unmet ones. A change in no watched bit leaves every watched requirement's
-/// count of unmet tasks as it was.
+/// phase could hold. The `watched` bits of [`Phase::key`] are each rule's
+/// requirement with the most unmet tasks: a rule holds only once that one
+/// does, which takes at least as many changes as it has unmet tasks, each
+/// setting that requirement's bit in one task's key (the task comes to
+/// meet it). So a change counts when it sets a watched bit; one that sets
+/// none leaves no watched requirement nearer (clearing a bit takes it
+/// further).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Slack {
     pub changes: u32,
@@ -265,9 +266,9 @@ impl Slack {
         watched: 0,
     };
 
-    /// Whether a task's change from key `from` to key `to` counts.
+    /// Whether a task's change from key `from` to key `to` counts: it sets a watched bit.
     pub const fn counts(self, from: u8, to: u8) -> bool {
-        (from ^ to) & self.watched != 0
+        !from & to & self.watched != 0
     }
 }
 
@@ -457,9 +458,13 @@ mod tests {
             changes: 1,
             watched: 0b101,
         };
-        assert!(slack.counts(0b000, 0b001) && slack.counts(0b111, 0b011));
+        assert!(slack.counts(0b000, 0b001) && slack.counts(0b010, 0b111));
         assert!(!slack.counts(0b000, 0b010), "an unwatched bit");
         assert!(!slack.counts(0b101, 0b111), "watched bits set both times");
+        assert!(
+            !slack.counts(0b111, 0b010),
+            "watched bits cleared: further away"
+        );
         assert!(!Slack::UNBOUNDED.counts(0, 0b111));
     }
 

@@ -514,6 +514,13 @@ fn slack_watches_each_rules_worst_requirement() {
         key(Stage::PrestartSidecar, pending),
         key(Stage::PrestartSidecar, running)
     ));
+    assert!(
+        !slack.counts(
+            key(Stage::PrestartSidecar, running),
+            key(Stage::PrestartSidecar, pending)
+        ),
+        "a sidecar stopping takes prestart done further away"
+    );
     c.set_task_state("s1", running).unwrap();
     assert_eq!(
         c.slack(),

@@ -608,7 +608,7 @@ export class Coordinator {
   /**
    * How many more changes that count may wait: the `changes` of Rust's
    * `Coordinator::slack` after the last call, less those that waited since.
-   * A change counts when the task's rule key moves in a `#watched` bit
+   * A change counts when it sets a `#watched` bit of the task's rule key
    * (`Slack::counts` in src/phase.rs).
    */
   #slack = 0;
@@ -671,7 +671,7 @@ export class Coordinator {
       // (#wait): one that does not count, or one that does while the
       // slack lasts.
       const row = this.#keysAt + (ref & STAGE_OF_REF) * stateCodes;
-      const spends = (ruleKeys[row + was] ^ ruleKeys[row + code]) & this.#watched ? 1 : 0;
+      const spends = ~ruleKeys[row + was] & ruleKeys[row + code] & this.#watched ? 1 : 0;
       if (spends <= this.#slack && this.#wait(i, code)) {
         this.#slack -= spends;
         known[i] = code;
@@ -946,12 +946,12 @@ export class Coordinator {
    * `setTaskState` leaves a change there, instead of crossing into wasm,
    * when it cannot move the FSM, so that no gate moves either: while the
    * slack Rust reported (`Coordinator::slack`, see `Slack` in
-   * src/phase.rs) is not spent. A change spends it when Rust's rule keys
+   * src/phase.rs) is not spent. A change spends it when Rust's rule key
    * (`ruleKeys`, see `Phase::key`) for the task's stage in this settled
-   * phase differ, for its known code and the new one, in a watched bit:
-   * that of each rule's requirement with the most unmet tasks, which must
-   * be met before the rule can hold. Every call that reads states in Rust
-   * applies them first (`#flush`).
+   * phase has a watched bit for the new code that it had not for the known
+   * one: the task comes to meet a rule's requirement with the most unmet
+   * tasks, which must all be met before the rule can hold. Every call that
+   * reads states in Rust applies them first (`#flush`).
    */
   #wait(i, code) {
     const to = this.#to;
