@@ -76,10 +76,11 @@ impl Tally {
     /// [`Slack`]). A rule holds when each of its requirements has no unmet
     /// task, and one task's change meets or unmeets a requirement for at
     /// most that one task. So a rule whose worst requirement has `n` unmet
-    /// tasks needs `n` changes that move that requirement's bit of the key;
-    /// `n - 1` of them, one task at a time or in one update, leave the
-    /// phase and every gate where they are. The key's bits are the
-    /// requirements of `rules_out` in order (see [`Phase::key`]).
+    /// tasks needs `n` changes that set that requirement's bit of a task's
+    /// key (see [`Slack::counts`]); `n - 1` of them, one task at a time or
+    /// in one update, leave the phase and every gate where they are. The
+    /// key's bits are the requirements of `rules_out` in order (see
+    /// [`Phase::key`]).
     pub(crate) fn slack(&self, phase: Phase) -> Slack {
         let mut slack = Slack::UNBOUNDED;
         let mut bit = 0;
