@@ -128,6 +128,76 @@ pub fn rule_keys_ptr() -> usize {
     RULE_KEYS.as_ptr() as usize
 }
 
+/// A code table: the names of a vocabulary type's `ALL`, in code order.
+macro_rules! names {
+    ($vocabulary:ty) => {{
+        let mut names = [""; <$vocabulary>::ALL.len()];
+        let mut at = 0;
+        while at < names.len() {
+            names[at] = <$vocabulary>::ALL[at].as_str();
+            at += 1;
+        }
+        names
+    }};
+}
+
+/// The code tables: hooks, statuses, phases and stages.
+const TABLES: [&[&str]; 4] = [
+    &names!(Hook),
+    &names!(Status),
+    &names!(Phase),
+    &names!(Stage),
+];
+
+/// The code tables as [`code_tables`] returns them, built by the compiler
+/// (built at run time, they cost the core wasm 1 KB).
+const CODE_TABLES: &str = match std::str::from_utf8(&CODE_TABLE_BYTES) {
+    Ok(text) => text,
+    Err(_) => panic!("the names are UTF-8"),
+};
+
+const CODE_TABLE_BYTES: [u8; tables_len()] = {
+    let mut text = [0; tables_len()];
+    let (mut at, mut table) = (0, 0);
+    while table < TABLES.len() {
+        let mut name = 0;
+        while name < TABLES[table].len() {
+            let bytes = TABLES[table][name].as_bytes();
+            let mut i = 0;
+            while i < bytes.len() {
+                text[at] = bytes[i];
+                (at, i) = (at + 1, i + 1);
+            }
+            if at < text.len() {
+                text[at] = if name + 1 < TABLES[table].len() {
+                    b'|'
+                } else {
+                    b'\n'
+                };
+                at += 1;
+            }
+            name += 1;
+        }
+        table += 1;
+    }
+    text
+};
+
+/// The length of [`CODE_TABLE_BYTES`]: each name and the `|` or newline after
+/// it, but the last.
+const fn tables_len() -> usize {
+    let (mut len, mut table) = (0, 0);
+    while table < TABLES.len() {
+        let mut name = 0;
+        while name < TABLES[table].len() {
+            len += TABLES[table][name].len() + 1;
+            name += 1;
+        }
+        table += 1;
+    }
+    len - 1
+}
+
 /// The code tables, one line each, names separated by `|`: hooks, then
 /// statuses, phases and stages. A code is a name's position in its line:
 /// hooks (`""`, `prestart`, `poststart`, `poststop`) as in lifecycle codes;
@@ -137,23 +207,7 @@ pub fn rule_keys_ptr() -> usize {
 /// bytes gzipped more.
 #[wasm_bindgen(js_name = codeTables)]
 pub fn code_tables() -> String {
-    let tables: [&[&str]; 4] = [
-        &Hook::ALL.map(Hook::as_str),
-        &Status::ALL.map(Status::as_str),
-        &Phase::ALL.map(Phase::as_str),
-        &Stage::ALL.map(Stage::as_str),
-    ];
-    let mut out = String::new();
-    for names in tables {
-        for name in names {
-            out.push_str(name);
-            out.push('|');
-        }
-        out.pop();
-        out.push('\n');
-    }
-    out.pop();
-    out
+    CODE_TABLES.to_owned()
 }
 
 /// Each core error as the JS error class that fits it: malformed text is a
