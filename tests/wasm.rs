@@ -151,16 +151,18 @@ fn bindings_drive_a_lifecycle() {
     );
     assert_eq!(c.states(), [DEAD, RUNNING]);
     c.wait_code(0, PENDING);
-    c.wait_code(1, PENDING);
     assert_eq!(phase_of(c.apply(false, 0, 1)), "wait_alloc", "only task 0");
     assert_eq!(c.states(), [PENDING, RUNNING]);
-    assert_eq!(phase_of(c.apply(false, 0, 2)), "wait_alloc");
-    assert_eq!(
-        c.states(),
-        [PENDING, PENDING],
-        "task 1's code was still waiting"
-    );
+    c.wait_code(1, PENDING);
+    assert_eq!(phase_of(c.apply(false, 1, 2)), "wait_alloc");
+    assert_eq!(c.states(), [PENDING, PENDING], "only task 1");
     assert_eq!(c.apply(false, 1, 9), REFUSED, "a range past the tasks");
+    assert_eq!(
+        c.apply(false, 1, 3),
+        REFUSED,
+        "a range past the tasks, in the last word"
+    );
+    assert_eq!(c.apply(false, 2, 1), REFUSED, "a range backwards");
 
     // Rebuilt from another list: a new coordinator of those tasks.
     let other = task_list(&[("web", NO_LIFECYCLE), ("bye", 3)]);
@@ -223,6 +225,41 @@ fn names_are_read_as_utf8() {
     c.update(&[PENDING; 3], false).unwrap();
     assert!(c.explain(0).unwrap().starts_with("😀 may start"));
     assert!(c.explain(2).unwrap().starts_with("é may start"));
+}
+
+/// The code buffer holds eight tasks' codes to a word: codes waiting in
+/// several words each reach their own task, all or none, and once.
+#[wasm_bindgen_test]
+fn waiting_codes_reach_their_own_tasks_across_words() {
+    let names: Vec<String> = (0..20).map(|i| format!("t{i}")).collect();
+    let tasks: Vec<(&str, u8)> = names.iter().map(|n| (n.as_str(), NO_LIFECYCLE)).collect();
+    let c = coordinator(&tasks).unwrap();
+    let mut want = vec![PENDING; 20];
+    for (i, code) in [
+        (3, RUNNING),
+        (7, DEAD),
+        (8, RUNNING),
+        (16, DEAD_FAILED),
+        (19, RUNNING),
+    ] {
+        c.wait_code(i, code);
+        want[i] = code;
+    }
+    assert_eq!(phase_of(c.apply(false, 3, 20)), "init");
+    assert_eq!(c.states(), want);
+    c.wait_code(2, DEAD);
+    c.wait_code(12, 77);
+    assert_eq!(c.apply(false, 2, 13), REFUSED, "no state code 77");
+    assert_eq!(c.states(), want, "all or none");
+    assert_eq!(phase_of(c.apply(false, 0, 20)), "init");
+    assert_eq!(c.states(), want, "the refused codes were cleared");
+    let mut codes = want.clone();
+    codes[12] = 77;
+    let e = c.update(&codes, false).unwrap_err();
+    assert_eq!(
+        String::from(e.unchecked_into::<js_sys::Error>().message()),
+        "task `t12`: bad state code 77"
+    );
 }
 
 #[wasm_bindgen_test]

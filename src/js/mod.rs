@@ -13,6 +13,7 @@
 //! loads) and the simulation entry's (feature `js-sim`, adding [`sim`]:
 //! the simulator and the ASCII renderer, loaded only by `tasklifecycle/sim`).
 
+mod codes;
 #[cfg(feature = "js-sim")]
 pub mod sim;
 
@@ -23,6 +24,7 @@ use wasm_bindgen::prelude::*;
 
 use crate::{Coordinator, Error, Gate, Hook, Lifecycle, Phase, Stage, Status, TaskSpec};
 use crate::{TaskState, Transition};
+use codes::CodeBuffer;
 
 /// The wire format between this layer and www/src/api.js, defined once:
 /// api.js reads these numbers through `wireFormat()`; tests/wasm.rs uses them.
@@ -69,7 +71,7 @@ pub mod wire {
     pub const REFUSED: u32 = 1 << 31;
 }
 
-use wire::{KEEP, NO_LIFECYCLE};
+use wire::NO_LIFECYCLE;
 
 /// The wire format's numbers, in this order: KEEP, NO_LIFECYCLE,
 /// STATE_STRIDE, PHASE_MASK, FROM_SHIFT, OPENED_SHIFT, CLOSED_SHIFT,
@@ -323,8 +325,8 @@ fn read_task_list(list: &[u8], tasks: usize) -> Result<Vec<TaskSpec>, JsValue> {
 pub struct WasmCoordinator {
     inner: Coordinator,
     /// One state code per task, written by JS straight into wasm memory
-    /// (see `codesPtr`) before `apply`: no copy and no allocation per update.
-    codes: Box<[Cell<u8>]>,
+    /// (see `codesPtr`) before `apply`.
+    codes: CodeBuffer,
     /// The task list it was built from: [`WasmCoordinator::rebuild`] with
     /// the same list only resets it.
     list: Vec<u8>,
@@ -347,7 +349,7 @@ impl WasmCoordinator {
             }
         });
         Ok(WasmCoordinator {
-            codes: vec![Cell::new(KEEP); tasks].into_boxed_slice(),
+            codes: CodeBuffer::new(tasks),
             inner,
             list,
         })
@@ -362,7 +364,7 @@ impl WasmCoordinator {
     pub fn rebuild(&mut self, tasks: usize, bytes: usize) -> Result<bool, JsValue> {
         if TASK_LIST.with_borrow(|scratch| scratch.get(..bytes) == Some(&self.list[..])) {
             self.inner.reset();
-            self.codes.iter().for_each(|c| c.set(KEEP));
+            self.codes.clear();
             return Ok(true);
         }
         *self = WasmCoordinator::new(tasks, bytes)?;
@@ -389,11 +391,11 @@ impl WasmCoordinator {
     /// Address of the per-task code buffer in wasm memory.
     #[wasm_bindgen(js_name = codesPtr)]
     pub fn codes_ptr(&self) -> usize {
-        self.codes.as_ptr() as usize
+        self.codes.ptr()
     }
 
     /// Applies the code buffer's tasks `from..to` (255: unchanged; the
-    /// rest must be 255) as an update, or as a `Restore` when `restore`,
+    /// rest must be 255: it reads the words holding the range) as an update, or as a `Restore` when `restore`,
     /// then resets them to 255. Returns the packed result, or
     /// [`wire::REFUSED`] if a code was bad (nothing changed then; api.js
     /// writes only codes it encoded itself). A plain number rather than a
@@ -428,40 +430,41 @@ impl WasmCoordinator {
         last: Option<(usize, TaskState)>,
         restore: bool,
     ) -> Result<u32, JsValue> {
-        let codes = (self.codes.get(from..to))
+        let span = (self.codes.span(from, to))
             .ok_or_else(|| type_error("the code buffer has no such range"))?;
-        let result = self.apply_codes(codes, from, last, restore);
-        codes.iter().for_each(|c| c.set(KEEP));
+        let result = self.apply_codes(span.codes(), last, restore);
+        span.clear();
         result
     }
 
     fn apply_codes(
         &self,
-        codes: &[Cell<u8>],
-        from: usize,
+        codes: codes::Codes<'_>,
         last: Option<(usize, TaskState)>,
         restore: bool,
     ) -> Result<u32, JsValue> {
-        // Validate first: the update must be all or nothing.
-        if let Some((i, code)) = codes
-            .iter()
-            .map(Cell::get)
-            .enumerate()
-            .find(|&(_, code)| code != KEEP && decode_state(code).is_none())
-        {
-            let name = &self.inner.tasks()[from + i].name;
-            return Err(RangeError::new(&format!("task `{name}`: bad state code {code}")).into());
-        }
+        // A bad code goes to the core as a position past the last task,
+        // which it refuses with the whole update (so nothing changes), and
+        // the error then names the code instead.
+        let bad = Cell::new(None);
         let states = codes
-            .iter()
-            .enumerate()
-            .filter_map(|(i, code)| decode_state(code.get()).map(|state| (from + i, state)))
+            .map(|(i, code)| match decode_state(code) {
+                Some(state) => (i, state),
+                None => {
+                    bad.set(Some((i, code)));
+                    (usize::MAX, TaskState::default())
+                }
+            })
             .chain(last);
         let transition = if restore {
             self.inner.restore_by_index(states)
         } else {
             self.inner.task_state_updated_by_index(states)
         };
+        if let Some((i, code)) = bad.get() {
+            let name = self.inner.tasks().get(i).map_or("?", |t| &t.name);
+            return Err(RangeError::new(&format!("task `{name}`: bad state code {code}")).into());
+        }
         Ok(pack(&self.inner, transition.map_err(js_error)?))
     }
 
@@ -521,23 +524,22 @@ impl WasmCoordinator {
     /// Writes one code into the code buffer, as api.js does for a change left
     /// waiting there.
     pub fn wait_code(&self, index: usize, code: u8) {
-        self.codes[index].set(code);
+        self.codes.set(index, code);
     }
 
     /// [`WasmCoordinator::apply`] with the codes passed in (copied) instead.
     pub fn update(&self, codes: &[u8], restore: bool) -> Result<u32, JsValue> {
-        if codes.len() != self.codes.len() {
+        let tasks = self.inner.tasks().len();
+        if codes.len() != tasks {
             return Err(type_error(&format!(
-                "{} state codes for {} tasks",
-                codes.len(),
-                self.codes.len()
+                "{} state codes for {tasks} tasks",
+                codes.len()
             )));
         }
-        self.codes
-            .iter()
-            .zip(codes)
-            .for_each(|(c, &code)| c.set(code));
-        self.take_codes(0, codes.len(), None, restore)
+        for (i, &code) in codes.iter().enumerate() {
+            self.wait_code(i, code);
+        }
+        self.take_codes(0, tasks, None, restore)
     }
 }
 
