@@ -89,41 +89,49 @@ impl Phase {
         [alloc_done, self.exit_rule()]
     }
 
-    /// [`Phase::key`] bits: one per requirement of [`Phase::rules_out`], at
-    /// most [`KEY_BITS`].
-    const fn key_bits(self) -> u32 {
+    /// The requirements of [`Phase::rules_out`] in order, the alloc-done
+    /// rule's first, each with its rule's position there: bit `b` of a
+    /// [`Phase::key`] is requirement `b`'s. The one place key bits are
+    /// assigned. At most [`KEY_BITS`]: a phase with more fails to compile
+    /// (the assertion under `KEY_BITS` evaluates this for every phase).
+    pub const fn key_requirements(self) -> [Option<(usize, &'static Requirement)>; KEY_BITS] {
         let rules = self.rules_out();
-        let (mut bits, mut r) = (0, 0);
-        while r < rules.len() {
-            if let Some(rule) = rules[r] {
-                bits += rule.requires.len() as u32;
-            }
-            r += 1;
-        }
-        bits
-    }
-
-    /// Which requirements of [`Phase::rules_out`] cover `stage` and hold for
-    /// a task in `state`, as bits (the requirements in order, the alloc-done
-    /// rule's first). States with the same key are interchangeable in this
-    /// phase: a task of `stage` changing from one to the other changes no
-    /// rule's outcome, so a coordinator settled here stays here.
-    pub const fn key(self, stage: Stage, state: TaskState) -> u8 {
-        let rules = self.rules_out();
-        let (mut key, mut bit, mut r) = (0u8, 0, 0);
+        let mut out = [None; KEY_BITS];
+        let (mut bit, mut r) = (0, 0);
         while r < rules.len() {
             if let Some(rule) = rules[r] {
                 let mut q = 0;
                 while q < rule.requires.len() {
-                    let requirement = &rule.requires[q];
-                    if covers(requirement.stages, stage) && requirement.want.holds(state) {
-                        key |= 1 << bit;
-                    }
-                    bit += 1;
-                    q += 1;
+                    out[bit] = Some((r, &rule.requires[q]));
+                    (bit, q) = (bit + 1, q + 1);
                 }
             }
             r += 1;
+        }
+        out
+    }
+
+    /// [`Phase::key`] bits: one per requirement of [`Phase::rules_out`].
+    #[cfg(test)]
+    fn key_bits(self) -> usize {
+        self.key_requirements().iter().flatten().count()
+    }
+
+    /// Which requirements of [`Phase::rules_out`] cover `stage` and hold for
+    /// a task in `state`, as bits (see [`Phase::key_requirements`]). States
+    /// with the same key are interchangeable in this phase: a task of
+    /// `stage` changing from one to the other changes no rule's outcome, so
+    /// a coordinator settled here stays here.
+    pub const fn key(self, stage: Stage, state: TaskState) -> u8 {
+        let requirements = self.key_requirements();
+        let (mut key, mut bit) = (0u8, 0);
+        while bit < requirements.len() {
+            if let Some((_, requirement)) = requirements[bit] {
+                if covers(requirement.stages, stage) && requirement.want.holds(state) {
+                    key |= 1 << bit;
+                }
+            }
+            bit += 1;
         }
         key
     }
@@ -234,11 +242,11 @@ impl Want {
 
 /// The most bits any phase's [`Phase::key`] has (prestart's: the alloc-done
 /// rule's one requirement and its exit rule's two); keys fit in this many.
-pub const KEY_BITS: u32 = 3;
+pub const KEY_BITS: usize = 3;
 const _: () = {
     let mut p = 0;
     while p < Phase::ALL.len() {
-        assert!(Phase::ALL[p].key_bits() <= KEY_BITS);
+        Phase::ALL[p].key_requirements();
         p += 1;
     }
 };
@@ -444,7 +452,10 @@ mod tests {
                 for status in Status::ALL {
                     for failed in [false, true] {
                         let key = phase.key(stage, TaskState::new(status, failed));
-                        assert!(u32::from(key) < 1 << phase.key_bits(), "{phase} {stage:?}");
+                        assert!(
+                            usize::from(key) < 1 << phase.key_bits(),
+                            "{phase} {stage:?}"
+                        );
                     }
                 }
             }

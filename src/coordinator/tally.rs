@@ -79,23 +79,25 @@ impl Tally {
     /// tasks needs `n` changes that set that requirement's bit of a task's
     /// key (see [`Slack::counts`]); `n - 1` of them, one task at a time or
     /// in one update, leave the phase and every gate where they are. The
-    /// key's bits are the requirements of `rules_out` in order (see
-    /// [`Phase::key`]).
+    /// key's bits are [`Phase::key_requirements`].
     pub(crate) fn slack(&self, phase: Phase) -> Slack {
-        let mut slack = Slack::UNBOUNDED;
-        let mut bit = 0;
-        for rule in phase.rules_out().into_iter().flatten() {
-            // The first of the worst (a rule with no requirement holds at once).
-            let (mut worst, mut most) = (bit, 0);
-            for q in rule.requires {
-                let unmet = self.unmet(q);
-                if unmet > most {
-                    (worst, most) = (bit, unmet);
-                }
-                bit += 1;
+        // Each rule's worst requirement, as (key bit, unmet tasks): the
+        // first of the worst. (A rule with no requirement holds at once,
+        // so a settled coordinator is never left with one.)
+        let mut worst = phase.rules_out().map(|_| None::<(usize, u32)>);
+        for (bit, requirement) in phase.key_requirements().into_iter().enumerate() {
+            let Some((rule, requirement)) = requirement else {
+                continue;
+            };
+            let unmet = self.unmet(requirement);
+            if worst[rule].is_none_or(|(_, most)| unmet > most) {
+                worst[rule] = Some((bit, unmet));
             }
+        }
+        let mut slack = Slack::UNBOUNDED;
+        for (bit, most) in worst.into_iter().flatten() {
             slack.changes = slack.changes.min(most.saturating_sub(1));
-            slack.watched |= 1 << worst;
+            slack.watched |= 1 << bit;
         }
         slack
     }
