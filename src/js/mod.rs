@@ -155,6 +155,7 @@ const TABLES: [&[&str]; 4] = [
 /// (built at run time, they cost the core wasm 1 KB).
 const CODE_TABLES: &str = match std::str::from_utf8(&CODE_TABLE_BYTES) {
     Ok(text) => text,
+    // In a const, a compile error: never a panic at run time.
     Err(_) => panic!("the names are UTF-8"),
 };
 
@@ -395,8 +396,8 @@ impl WasmCoordinator {
     }
 
     /// Applies the code buffer's tasks `from..to` (255: unchanged; the
-    /// rest must be 255: it reads the words holding the range) as an update, or as a `Restore` when `restore`,
-    /// then resets them to 255. Returns the packed result, or
+    /// rest must be 255, as it reads the whole words that hold the range)
+    /// as an update, or as a `Restore` when `restore`, then resets them to 255. Returns the packed result, or
     /// [`wire::REFUSED`] if a code was bad (nothing changed then; api.js
     /// writes only codes it encoded itself). A plain number rather than a
     /// `Result`, whose glue allocates an array per call.
