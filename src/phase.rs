@@ -93,7 +93,7 @@ impl Phase {
     /// rule's first, each with its rule's position there: bit `b` of a
     /// [`Phase::key`] is requirement `b`'s. The one place key bits are
     /// assigned. At most [`KEY_BITS`]: a phase with more fails to compile
-    /// (the assertion under `KEY_BITS` evaluates this for every phase).
+    /// (the const block under `KEY_BITS` evaluates this for every phase).
     pub const fn key_requirements(self) -> [Option<(usize, &'static Requirement)>; KEY_BITS] {
         let rules = self.rules_out();
         let mut out = [None; KEY_BITS];

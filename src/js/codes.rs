@@ -70,7 +70,11 @@ impl CodeBuffer {
 
     /// Every code back to [`KEEP`].
     pub(super) fn clear(&self) {
-        self.words.iter().for_each(|w| w.set(ALL_KEEP));
+        Span {
+            words: &self.words,
+            first_task: 0,
+        }
+        .clear();
     }
 }
 
@@ -87,7 +91,6 @@ impl<'a> Span<'a> {
             words: self.words.iter(),
             next_task: self.first_task,
             word: ALL_KEEP,
-            word_task: 0,
         }
     }
 
@@ -102,12 +105,10 @@ impl<'a> Span<'a> {
 #[derive(Clone)]
 pub(super) struct Codes<'a> {
     words: std::slice::Iter<'a, Cell<u64>>,
-    /// The first task of the next word.
+    /// The first task of the next word (so `word`'s is this less 8).
     next_task: usize,
     /// The word being read, its codes already yielded set to [`KEEP`].
     word: u64,
-    /// The first task of `word`.
-    word_task: usize,
 }
 
 impl Iterator for Codes<'_> {
@@ -116,13 +117,13 @@ impl Iterator for Codes<'_> {
     fn next(&mut self) -> Option<(usize, u8)> {
         while self.word == ALL_KEEP {
             self.word = self.words.next()?.get();
-            self.word_task = self.next_task;
             self.next_task += CODES_PER_WORD;
         }
         // The lowest byte that is not KEEP (there is one: the word is not ALL_KEEP).
         let shift = (self.word ^ ALL_KEEP).trailing_zeros() & !7;
         let code = (self.word >> shift) as u8;
         self.word |= 0xff << shift;
-        Some((self.word_task + shift as usize / 8, code))
+        let task = self.next_task - CODES_PER_WORD + shift as usize / 8;
+        Some((task, code))
     }
 }
