@@ -252,31 +252,47 @@ const _: () = {
 };
 
 /// How far a settled coordinator is from leaving its phase (see
-/// [`crate::Coordinator::slack`]): `changes` more task state changes that
-/// count may be made, in any order or batching, before any rule out of the
-/// phase could hold. The `watched` bits of [`Phase::key`] are each rule's
-/// requirement with the most unmet tasks: a rule holds only once that one
-/// does, which takes at least as many changes as it has unmet tasks, each
-/// setting that requirement's bit in one task's key (the task comes to
-/// meet it). So a change counts when it sets a watched bit; one that sets
-/// none leaves no watched requirement nearer (clearing a bit takes it
-/// further).
+/// [`crate::Coordinator::slack`]), per bit of [`Phase::key`]: `changes[b]`
+/// more task state changes that set bit `b` of a task's key (the task comes
+/// to meet requirement `b`) may be made, in any order or batching, before
+/// the rule that requirement belongs to could hold.
+///
+/// Each rule out of the phase watches its requirement with the most unmet
+/// tasks: the rule holds only once that one does, which takes at least as
+/// many changes as it has unmet tasks, each setting its bit in one task's
+/// key. So a rule whose watched requirement has `n` unmet tasks leaves
+/// `n - 1` changes of that bit, and a change that sets no watched bit
+/// brings no rule nearer (clearing a bit takes it further). A bit no rule
+/// watches has `u32::MAX`: its changes never count.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Slack {
-    pub changes: u32,
-    pub watched: u8,
+    pub changes: [u32; KEY_BITS],
 }
 
 impl Slack {
     /// No rule leaves the phase (`poststop`): nothing counts, ever.
     pub const UNBOUNDED: Slack = Slack {
-        changes: u32::MAX,
-        watched: 0,
+        changes: [u32::MAX; KEY_BITS],
     };
 
-    /// Whether a task's change from key `from` to key `to` counts: it sets a watched bit.
-    pub const fn counts(self, from: u8, to: u8) -> bool {
-        !from & to & self.watched != 0
+    /// The bits some rule watches.
+    pub fn watched(self) -> u8 {
+        (0..KEY_BITS)
+            .filter(|&b| self.changes[b] != u32::MAX)
+            .fold(0, |bits, b| bits | 1 << b)
+    }
+
+    /// Spends a task's change from key `from` to key `to`: one change of
+    /// each watched bit it sets. Returns false, spending nothing, when one
+    /// of them has none left: that change may move the phase.
+    pub fn spend(&mut self, from: u8, to: u8) -> bool {
+        let sets = !from & to & self.watched();
+        let spent = (0..KEY_BITS).filter(|&b| sets & 1 << b != 0);
+        if spent.clone().any(|b| self.changes[b] == 0) {
+            return false;
+        }
+        spent.for_each(|b| self.changes[b] -= 1);
+        true
     }
 }
 
@@ -464,19 +480,32 @@ mod tests {
     }
 
     #[test]
-    fn a_change_counts_when_a_watched_bit_moves() {
-        let slack = Slack {
-            changes: 1,
-            watched: 0b101,
+    fn a_change_spends_each_watched_bit_it_sets() {
+        let mut slack = Slack {
+            changes: [1, u32::MAX, 2],
         };
-        assert!(slack.counts(0b000, 0b001) && slack.counts(0b010, 0b111));
-        assert!(!slack.counts(0b000, 0b010), "an unwatched bit");
-        assert!(!slack.counts(0b101, 0b111), "watched bits set both times");
+        assert_eq!(slack.watched(), 0b101);
+        assert!(slack.spend(0b000, 0b010), "an unwatched bit");
+        assert!(slack.spend(0b101, 0b111), "watched bits set both times");
         assert!(
-            !slack.counts(0b111, 0b010),
+            slack.spend(0b111, 0b010),
             "watched bits cleared: further away"
         );
-        assert!(!Slack::UNBOUNDED.counts(0, 0b111));
+        assert_eq!(
+            slack,
+            Slack {
+                changes: [1, u32::MAX, 2]
+            },
+            "none spent"
+        );
+        assert!(slack.spend(0b000, 0b101), "both at once");
+        assert_eq!(slack.changes, [0, u32::MAX, 1]);
+        assert!(!slack.spend(0b000, 0b111), "bit 0 has none left");
+        assert_eq!(slack.changes, [0, u32::MAX, 1], "and spends nothing");
+        assert!(slack.spend(0b000, 0b100), "bit 2 has one");
+        assert!(!slack.spend(0b000, 0b100));
+        let mut unbounded = Slack::UNBOUNDED;
+        assert!((0..100).all(|_| unbounded.spend(0, 0b111)) && unbounded == Slack::UNBOUNDED);
     }
 
     #[test]

@@ -438,28 +438,33 @@ fn three_prestart_tasks_and_web() -> Coordinator {
 }
 
 #[test]
-fn slack_counts_the_changes_the_nearest_rule_needs() {
+fn slack_counts_the_changes_each_rule_needs() {
     // Key bits in prestart: alloc done (every non-poststop task dead), then
     // prestart done's two (prestart tasks successful, sidecars running).
-    let slack = |changes, watched| Slack { changes, watched };
+    const NONE: u32 = u32::MAX;
+    let slack = |changes| Slack { changes };
     let c = three_prestart_tasks_and_web();
     // Init's exit rule (every task pending) holds: the next update moves it.
-    assert_eq!(c.slack(), slack(0, 0b011));
+    assert_eq!(c.slack(), slack([3, 0, NONE]));
     c.task_state_updated(Vec::<(String, TaskState)>::new())
         .unwrap();
     // prestart → main needs three prestart tasks to succeed; alloc done four deaths.
-    assert_eq!(c.slack(), slack(2, 0b011));
+    assert_eq!(c.slack(), slack([3, 2, NONE]));
     c.set_task_state("a", TaskState::running()).unwrap();
-    assert_eq!(c.slack(), slack(2, 0b011), "running is no nearer success");
+    assert_eq!(
+        c.slack(),
+        slack([3, 2, NONE]),
+        "running is no nearer either"
+    );
     c.set_task_state("a", TaskState::dead()).unwrap();
     c.set_task_state("b", TaskState::failed()).unwrap();
     assert_eq!(
         c.slack(),
-        slack(1, 0b011),
+        slack([1, 1, NONE]),
         "b and c to succeed; c and web to die"
     );
     c.set_task_state("b", TaskState::dead()).unwrap();
-    assert_eq!(c.slack(), slack(0, 0b011), "c's success moves it");
+    assert_eq!(c.slack(), slack([1, 0, NONE]), "c's success moves it");
     assert_eq!(
         c.set_task_state("c", TaskState::dead())
             .unwrap()
@@ -485,12 +490,11 @@ fn slack_watches_each_rules_worst_requirement() {
         .unwrap();
     // Two sidecars to run are more than one task to succeed: prestart
     // done watches its sidecar bit; alloc done (four deaths) its own.
-    let slack = c.slack();
+    let mut slack = c.slack();
     assert_eq!(
         slack,
         Slack {
-            changes: 1,
-            watched: 0b101
+            changes: [3, u32::MAX, 1]
         }
     );
     let key = |stage, state| Phase::Prestart.key(stage, state);
@@ -499,34 +503,27 @@ fn slack_watches_each_rules_worst_requirement() {
         TaskState::running(),
         TaskState::dead(),
     );
-    assert!(!slack.counts(
-        key(Stage::PrestartEphemeral, pending),
-        key(Stage::PrestartEphemeral, running)
-    ));
+    let mut spend = |stage, from, to| slack.spend(key(stage, from), key(stage, to));
+    assert!(spend(Stage::PrestartEphemeral, pending, running));
     assert!(
-        slack.counts(
-            key(Stage::PrestartEphemeral, running),
-            key(Stage::PrestartEphemeral, dead)
-        ),
-        "a death"
+        spend(Stage::PrestartEphemeral, running, dead),
+        "a death spends alloc done's slack only"
     );
-    assert!(slack.counts(
-        key(Stage::PrestartSidecar, pending),
-        key(Stage::PrestartSidecar, running)
-    ));
+    assert!(spend(Stage::PrestartSidecar, pending, running));
     assert!(
-        !slack.counts(
-            key(Stage::PrestartSidecar, running),
-            key(Stage::PrestartSidecar, pending)
-        ),
+        spend(Stage::PrestartSidecar, running, pending),
         "a sidecar stopping takes prestart done further away"
     );
+    assert!(
+        !spend(Stage::PrestartSidecar, pending, running),
+        "the second sidecar running may move it"
+    );
+    assert_eq!(slack.changes, [2, u32::MAX, 0]);
     c.set_task_state("s1", running).unwrap();
     assert_eq!(
         c.slack(),
         Slack {
-            changes: 0,
-            watched: 0b011
+            changes: [3, 0, u32::MAX]
         },
         "a tie: the first of the worst"
     );

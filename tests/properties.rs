@@ -278,15 +278,13 @@ proptest! {
         let phase = c.phase();
         let gates = |c: &Coordinator| Stage::ALL.map(|s| c.gate(s).map(Gate::is_open));
         let before = gates(&c);
-        // A change counts against the slack if its key moves in a watched bit.
-        let slack = c.slack();
-        let mut left = slack.changes;
+        // A change spends the slack of each watched bit it sets in its key.
+        let mut slack = c.slack();
         for (task, to) in changes {
             let name = &specs[task.index(specs.len())].name;
             let (stage, from) = (c.stage_of(name).unwrap(), c.task_state(name).unwrap());
-            if slack.counts(phase.key(stage, from), phase.key(stage, to)) {
-                if left == 0 { break; }
-                left -= 1;
+            if !slack.spend(phase.key(stage, from), phase.key(stage, to)) {
+                break;
             }
             prop_assert_eq!(c.set_task_state(name, to).unwrap(), None);
             prop_assert_eq!(c.phase(), phase);

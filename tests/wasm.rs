@@ -36,8 +36,23 @@ fn coordinator(tasks: &[(&str, u8)]) -> Result<WasmCoordinator, wasm_bindgen::Js
     WasmCoordinator::from_task_list(tasks.len(), &task_list(tasks)).map(|(c, _)| c)
 }
 
-fn phase_of(packed: u32) -> &'static str {
-    Phase::ALL[(packed & PHASE_MASK) as usize].as_str()
+/// A packed result's fields (its low 32 bits, as JS's bit operators read them).
+fn fields(packed: f64) -> u32 {
+    packed as u64 as u32
+}
+
+fn phase_of(packed: f64) -> &'static str {
+    Phase::ALL[(fields(packed) & PHASE_MASK) as usize].as_str()
+}
+
+/// A packed result's slack word, each key bit's lane taken apart: the
+/// changes that may wait, and whether its guard bit is set.
+fn slack(packed: f64) -> [(u32, bool); 3] {
+    let word = (packed / f64::from(1u32 << SLACK_AT)) as u32;
+    std::array::from_fn(|bit| {
+        let lane = word >> (SLACK_LANE * bit as u32) & ((1 << SLACK_LANE) - 1);
+        (lane & SLACK_MOST, lane > SLACK_MOST)
+    })
 }
 
 #[wasm_bindgen_test]
@@ -79,6 +94,7 @@ fn bindings_drive_a_lifecycle() {
     assert_eq!(stages, [0, 2]);
     let packed = c.update(&[PENDING, PENDING], false).unwrap();
     assert_eq!(phase_of(packed), "prestart");
+    let packed = fields(packed);
     assert_eq!((packed >> FROM_SHIFT) & PHASE_MASK, 0, "from init");
     assert_eq!(
         (packed >> OPENED_SHIFT) & STAGES_MASK,
@@ -87,7 +103,7 @@ fn bindings_drive_a_lifecycle() {
     );
     assert!(packed & CHANGED != 0);
     let packed = c.update(&[KEEP, RUNNING], false).unwrap();
-    assert_eq!(packed & CHANGED, 0, "no phase change");
+    assert_eq!(fields(packed) & CHANGED, 0, "no phase change");
     assert_eq!(c.states(), [PENDING, RUNNING]);
     assert!(c
         .explain(1)
@@ -156,13 +172,21 @@ fn bindings_drive_a_lifecycle() {
     c.wait_code(1, PENDING);
     assert_eq!(phase_of(c.apply(false, 1, 2)), "wait_alloc");
     assert_eq!(c.states(), [PENDING, PENDING], "only task 1");
-    assert_eq!(c.apply(false, 1, 9), REFUSED, "a range past the tasks");
+    assert_eq!(
+        c.apply(false, 1, 9),
+        f64::from(REFUSED),
+        "a range past the tasks"
+    );
     assert_eq!(
         c.apply(false, 1, 3),
-        REFUSED,
+        f64::from(REFUSED),
         "a range past the tasks, in the last word"
     );
-    assert_eq!(c.apply(false, 2, 1), REFUSED, "a range backwards");
+    assert_eq!(
+        c.apply(false, 2, 1),
+        f64::from(REFUSED),
+        "a range backwards"
+    );
 
     // Rebuilt from another list: a new coordinator of those tasks.
     let other = task_list(&[("web", NO_LIFECYCLE), ("bye", 3)]);
@@ -181,36 +205,34 @@ fn bindings_drive_a_lifecycle() {
 
 #[wasm_bindgen_test]
 fn every_result_carries_the_slack() {
-    let slack = |packed: u32| (packed >> SLACK_SHIFT) & SLACK_MASK;
-    let watched = |packed: u32| (packed >> WATCHED_SHIFT) & WATCHED_MASK;
+    // Each key bit's changes that may wait, every lane's guard bit set.
+    let lanes = |packed| slack(packed).map(|(changes, guard)| guard.then_some(changes));
+    let most = Some(SLACK_MOST);
     let list = task_list(&[("a", PRESTART), ("b", PRESTART), ("c", PRESTART)]);
     let (c, _) = WasmCoordinator::from_task_list(3, &list).unwrap();
     let packed = c.update(&[PENDING; 3], false).unwrap();
     assert_eq!(phase_of(packed), "prestart");
-    assert_eq!(slack(packed), 2, "three tasks to succeed");
     assert_eq!(
-        watched(packed),
-        0b011,
-        "alloc done's deaths and prestart done's successes (key bits 0 and 1)"
+        lanes(packed),
+        [Some(2), Some(2), most],
+        "three deaths for alloc done (key bit 0), three successes for prestart done \
+         (bit 1, its worst); no sidecar to run (bit 2, unwatched)"
     );
     let packed = c.set_one(0, DEAD, 0, 0);
+    assert_eq!(fields(packed) & CHANGED, 0, "no phase change");
+    assert_eq!(lanes(packed), [Some(1), Some(1), most]);
     assert_eq!(
-        (packed & CHANGED, slack(packed)),
-        (0, 1),
-        "no change, no phase change"
+        lanes(c.set_one(1, DEAD_FAILED, 0, 0)),
+        [Some(0), Some(1), most],
+        "a failure is a death, not a success"
     );
-    assert_eq!(slack(c.set_one(1, DEAD_FAILED, 0, 0)), 0);
     let packed = c.set_one(2, DEAD, 0, 0);
     assert_eq!(phase_of(packed), "poststop");
+    assert_eq!(lanes(packed), [most; 3], "nothing leaves poststop");
     assert_eq!(
-        (slack(packed), watched(packed)),
-        (SLACK_MASK, 0),
-        "nothing leaves poststop: the most, and nothing counts"
-    );
-    assert_eq!(
-        slack(c.restart()),
-        0,
-        "back to init, which the next update leaves"
+        lanes(c.restart()),
+        [Some(0), Some(2), most],
+        "back to init, which alloc done leaves at the next update"
     );
 }
 
@@ -249,7 +271,11 @@ fn waiting_codes_reach_their_own_tasks_across_words() {
     assert_eq!(c.states(), want);
     c.wait_code(2, DEAD);
     c.wait_code(12, 77);
-    assert_eq!(c.apply(false, 2, 13), REFUSED, "no state code 77");
+    assert_eq!(
+        c.apply(false, 2, 13),
+        f64::from(REFUSED),
+        "no state code 77"
+    );
     assert_eq!(c.states(), want, "all or none");
     assert_eq!(phase_of(c.apply(false, 0, 20)), "init");
     assert_eq!(c.states(), want, "the refused codes were cleared");
@@ -306,8 +332,12 @@ fn bad_input_is_a_js_error_not_a_panic() {
         .update(&[PENDING, 77], false)
         .unwrap_err()
         .is_instance_of::<RangeError>());
-    assert_eq!(c.set_one(9, PENDING, 0, 0), REFUSED, "no task #9");
-    assert_eq!(c.set_one(0, 6, 0, 0), REFUSED, "no state code 6");
+    assert_eq!(
+        c.set_one(9, PENDING, 0, 0),
+        f64::from(REFUSED),
+        "no task #9"
+    );
+    assert_eq!(c.set_one(0, 6, 0, 0), f64::from(REFUSED), "no state code 6");
     assert!(c.explain(2).unwrap_err().is_instance_of::<RangeError>());
     assert!(c.gate(200).is_none());
     // Still healthy.

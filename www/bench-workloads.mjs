@@ -105,8 +105,9 @@ for (const n of [10, 1000]) {
   const order = shuffled(names.length, 4096);
   workloads.push(["setTaskState, every call a change, random order (calls/s)", flipping(tasks, names, states)]);
   // Changes that count against the slack (see api.js `#wait`): prestart
-  // tasks dying and restarting, at random, so that the FSM could move
-  // after a few dozen of them (it does not: they never all succeed).
+  // tasks dying and restarting, at random. Each death brings the
+  // alloc-done rule a task nearer, though the FSM never moves (the
+  // restarts undo the deaths, and no sidecar ever runs).
   const prestart = tasks.filter((t) => t.lifecycle?.hook === "prestart" && !t.lifecycle.sidecar).map((t) => t.name);
   const lives = [{ state: "running" }, { state: "dead" }];
   workloads.push(["setTaskState, changes that count, random order (calls/s)", flipping(tasks, prestart, lives)]);

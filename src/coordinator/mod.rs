@@ -192,9 +192,9 @@ impl Coordinator {
         self.lock().phase
     }
 
-    /// How many task state changes, at least, it takes before the phase
-    /// could move, and which changes count (see [`Slack`]); until then no
-    /// gate moves either. Callers that batch state changes (the npm
+    /// How many task state changes of each kind (by the bit of
+    /// [`Phase::key`] they set), at least, it takes before the phase could
+    /// move (see [`Slack`]); until then no gate moves either. Callers that batch state changes (the npm
     /// package) may hold that many back without anyone seeing a
     /// difference. [`Slack::UNBOUNDED`] in `poststop`, which nothing leaves
     /// but a restart.

@@ -77,9 +77,9 @@ impl Tally {
     /// task, and one task's change meets or unmeets a requirement for at
     /// most that one task. So a rule whose worst requirement has `n` unmet
     /// tasks needs `n` changes that set that requirement's bit of a task's
-    /// key (see [`Slack::counts`]); `n - 1` of them, one task at a time or
-    /// in one update, leave the phase and every gate where they are. The
-    /// key's bits are [`Phase::key_requirements`].
+    /// key (see [`Phase::key_requirements`]); `n - 1` of them, one task at
+    /// a time or in one update, leave the rule short, whatever changes
+    /// that set other bits come with them.
     pub(crate) fn slack(&self, phase: Phase) -> Slack {
         // Each rule's worst requirement, as (key bit, unmet tasks): the
         // first of the worst. (A rule with no requirement holds at once,
@@ -96,8 +96,7 @@ impl Tally {
         }
         let mut slack = Slack::UNBOUNDED;
         for (bit, most) in worst.into_iter().flatten() {
-            slack.changes = slack.changes.min(most.saturating_sub(1));
-            slack.watched |= 1 << bit;
+            slack.changes[bit] = most.saturating_sub(1);
         }
         slack
     }

@@ -49,34 +49,44 @@ pub mod wire {
     pub const STAGES_MASK: u32 = 63;
     /// …this bit set when the phase changed (else the phase only is set)…
     pub const CHANGED: u32 = 1 << 18;
-    /// …at `>> SLACK_SHIFT` (`& SLACK_MASK`), the coordinator's
-    /// [`Coordinator::slack`](crate::Coordinator::slack)'s `changes`, at
-    /// most `SLACK_MASK`: how many changes that count api.js may leave
-    /// waiting in the code buffer…
-    pub const SLACK_SHIFT: u32 = 19;
-    pub const SLACK_MASK: u32 = 0x1ff;
-    /// …and at `>> WATCHED_SHIFT` (`& WATCHED_MASK`) its `watched` key
-    /// bits, which tell the changes that count.
-    pub const WATCHED_SHIFT: u32 = 28;
-    pub const WATCHED_MASK: u32 = (1 << crate::phase::KEY_BITS) - 1;
-    // The slack's fields lie between CHANGED and REFUSED, apart.
+    /// …and above [`REFUSED`], at `/ 2^SLACK_AT` (a result is an `f64`:
+    /// an integer below 2^53), the coordinator's
+    /// [`Coordinator::slack`](crate::Coordinator::slack) as one word that
+    /// api.js keeps and spends as `setTaskState`s leave their codes waiting
+    /// in the code buffer. Key bit `b`'s lane is `SLACK_LANE` bits at
+    /// `SLACK_LANE × b`: `SLACK_MOST + 1` (the lane's guard bit) plus the
+    /// changes that set bit `b` that may wait, at most `SLACK_MOST` (as
+    /// many for a bit no rule watches: waiting that many more is only
+    /// early). Spending one from each lane of a change's bits in one
+    /// subtraction leaves every guard bit set while each lane had one to
+    /// spend.
+    pub const SLACK_AT: u32 = 20;
+    pub const SLACK_LANE: u32 = 10;
+    pub const SLACK_MOST: u32 = (1 << (SLACK_LANE - 1)) - 1;
+    /// A result with only this bit: the index or code was bad and nothing
+    /// changed (a plain number rather than a thrown error, so the hottest
+    /// call returns one value and allocates nothing in JS glue).
+    pub const REFUSED: u32 = 1 << 19;
+    // The fields and REFUSED apart, below the slack; the slack word a
+    // small integer (below 2^30) for JS, and the whole below 2^53.
     const _: () = assert!(
-        CHANGED < 1 << SLACK_SHIFT
-            && SLACK_MASK << SLACK_SHIFT < 1 << WATCHED_SHIFT
-            && WATCHED_MASK << WATCHED_SHIFT < REFUSED
+        STAGES_MASK << CLOSED_SHIFT < CHANGED
+            && REFUSED > CHANGED
+            && REFUSED < 1 << SLACK_AT
+            && SLACK_LANE * crate::phase::KEY_BITS as u32 <= 30
+            && SLACK_AT + 30 <= 53
     );
-    /// A `setOne` result with only this bit: the index or code was bad and
-    /// nothing changed (a plain number rather than a thrown error, so the
-    /// hottest call returns one value and allocates nothing in JS glue).
-    pub const REFUSED: u32 = 1 << 31;
 }
 
 use wire::NO_LIFECYCLE;
 
+/// [`wire::REFUSED`] as a result.
+const REFUSED_RESULT: f64 = wire::REFUSED as f64;
+
 /// The wire format's numbers, in this order: KEEP, NO_LIFECYCLE,
 /// STATE_STRIDE, PHASE_MASK, FROM_SHIFT, OPENED_SHIFT, CLOSED_SHIFT,
-/// STAGES_MASK, CHANGED, REFUSED, SIDECAR, SLACK_SHIFT, SLACK_MASK,
-/// WATCHED_SHIFT, WATCHED_MASK (see [`wire`]).
+/// STAGES_MASK, CHANGED, REFUSED, SIDECAR, SLACK_AT, SLACK_LANE,
+/// SLACK_MOST, KEY_BITS (see [`wire`]).
 #[wasm_bindgen(js_name = wireFormat)]
 pub fn wire_format() -> Vec<u32> {
     use wire::*;
@@ -92,10 +102,10 @@ pub fn wire_format() -> Vec<u32> {
         CHANGED,
         REFUSED,
         u32::from(SIDECAR),
-        SLACK_SHIFT,
-        SLACK_MASK,
-        WATCHED_SHIFT,
-        WATCHED_MASK,
+        SLACK_AT,
+        SLACK_LANE,
+        SLACK_MOST,
+        crate::phase::KEY_BITS as u32,
     ]
 }
 
@@ -230,24 +240,26 @@ pub(crate) fn type_error(message: &str) -> JsValue {
 }
 
 /// `to | from << FROM_SHIFT | opened << OPENED_SHIFT | closed << CLOSED_SHIFT
-/// | CHANGED` (see [`wire`]); without a phase change, only `to` is set. The
-/// slack is always set.
+/// | CHANGED`, and the slack word at `2^SLACK_AT` (see [`wire`]); without
+/// a phase change, only `to` and the slack are set.
 #[inline(never)]
-fn pack(coordinator: &Coordinator, transition: Option<Transition>) -> u32 {
+fn pack(coordinator: &Coordinator, transition: Option<Transition>) -> f64 {
     use wire::*;
-    let slack = coordinator.slack();
-    slack.changes.min(SLACK_MASK) << SLACK_SHIFT
-        | u32::from(slack.watched) << WATCHED_SHIFT
-        | match transition {
-            None => coordinator.phase() as u32,
-            Some(t) => {
-                t.to as u32
-                    | (t.from as u32) << FROM_SHIFT
-                    | u32::from(t.opened.bits()) << OPENED_SHIFT
-                    | u32::from(t.closed.bits()) << CLOSED_SHIFT
-                    | CHANGED
-            }
+    let fields = match transition {
+        None => coordinator.phase() as u32,
+        Some(t) => {
+            t.to as u32
+                | (t.from as u32) << FROM_SHIFT
+                | u32::from(t.opened.bits()) << OPENED_SHIFT
+                | u32::from(t.closed.bits()) << CLOSED_SHIFT
+                | CHANGED
         }
+    };
+    let lanes = coordinator.slack().changes.into_iter().enumerate();
+    let slack = lanes.fold(0, |word, (bit, changes)| {
+        word | (SLACK_MOST + 1 + changes.min(SLACK_MOST)) << (SLACK_LANE * bit as u32)
+    });
+    f64::from(slack) * f64::from(1u32 << SLACK_AT) + f64::from(fields)
 }
 
 /// A task state's code (see [`wire::STATE_STRIDE`]).
@@ -401,9 +413,9 @@ impl WasmCoordinator {
     /// [`wire::REFUSED`] if a code was bad (nothing changed then; api.js
     /// writes only codes it encoded itself). A plain number rather than a
     /// `Result`, whose glue allocates an array per call.
-    pub fn apply(&self, restore: bool, from: usize, to: usize) -> u32 {
+    pub fn apply(&self, restore: bool, from: usize, to: usize) -> f64 {
         self.take_codes(from, to, None, restore)
-            .unwrap_or(wire::REFUSED)
+            .unwrap_or(REFUSED_RESULT)
     }
 
     /// Task `index`'s new state code, applied with the code buffer's tasks
@@ -411,12 +423,12 @@ impl WasmCoordinator {
     /// to`), after them. Returns the packed result, or [`wire::REFUSED`] for
     /// a bad index or code (api.js sends neither).
     #[wasm_bindgen(js_name = setOne)]
-    pub fn set_one(&self, index: u32, code: u8, from: usize, to: usize) -> u32 {
+    pub fn set_one(&self, index: u32, code: u8, from: usize, to: usize) -> f64 {
         match decode_state(code) {
             Some(state) => self
                 .take_codes(from, to, Some((index as usize, state)), false)
-                .unwrap_or(wire::REFUSED),
-            None => wire::REFUSED,
+                .unwrap_or(REFUSED_RESULT),
+            None => REFUSED_RESULT,
         }
     }
 
@@ -430,7 +442,7 @@ impl WasmCoordinator {
         to: usize,
         last: Option<(usize, TaskState)>,
         restore: bool,
-    ) -> Result<u32, JsValue> {
+    ) -> Result<f64, JsValue> {
         let span = (self.codes.span(from, to))
             .ok_or_else(|| type_error("the code buffer has no such range"))?;
         let result = self.apply_codes(span.codes(), last, restore);
@@ -443,7 +455,7 @@ impl WasmCoordinator {
         codes: codes::Codes<'_>,
         last: Option<(usize, TaskState)>,
         restore: bool,
-    ) -> Result<u32, JsValue> {
+    ) -> Result<f64, JsValue> {
         // A bad code goes to the core as a position past the last task,
         // which it refuses with the whole update (so nothing changes), and
         // the error then names the code instead.
@@ -470,7 +482,7 @@ impl WasmCoordinator {
     }
 
     /// Back to init. Returns the packed result.
-    pub fn restart(&self) -> u32 {
+    pub fn restart(&self) -> f64 {
         let transition = self.inner.restart();
         pack(&self.inner, transition)
     }
@@ -529,7 +541,7 @@ impl WasmCoordinator {
     }
 
     /// [`WasmCoordinator::apply`] with the codes passed in (copied) instead.
-    pub fn update(&self, codes: &[u8], restore: bool) -> Result<u32, JsValue> {
+    pub fn update(&self, codes: &[u8], restore: bool) -> Result<f64, JsValue> {
         let tasks = self.inner.tasks().len();
         if codes.len() != tasks {
             return Err(type_error(&format!(

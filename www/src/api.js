@@ -28,6 +28,14 @@ let vocabulary;
  * `words`) and the state codes' stride, for `stateCode`.
  */
 let ruleKeys;
+/**
+ * Spending the slack (see `#slack`): `slackSpends[bits]` takes one change
+ * from the lane of each key bit set in `bits`, and a slack word left with
+ * every one of `slackGuards` set had one to spend in each (src/js/mod.rs,
+ * `wire::SLACK_AT`).
+ */
+let slackSpends;
+let slackGuards;
 let stateCodes;
 let statusNames;
 let stateStride;
@@ -42,8 +50,8 @@ const REF_SHIFT = 3;
 const STAGE_OF_REF = (1 << REF_SHIFT) - 1;
 
 /** The wire format's numbers (src/js/mod.rs, `wire`), by name. */
-function wire([keep, noLifecycle, stateStride, phaseMask, fromShift, openedShift, closedShift, stagesMask, changed, refused, sidecar, slackShift, slackMask, watchedShift, watchedMask]) {
-  return { keep, noLifecycle, stateStride, phaseMask, fromShift, openedShift, closedShift, stagesMask, changed, refused, sidecar, slackShift, slackMask, watchedShift, watchedMask };
+function wire([keep, noLifecycle, stateStride, phaseMask, fromShift, openedShift, closedShift, stagesMask, changed, refused, sidecar, slackAt, slackLane, slackMost, keyBits]) {
+  return { keep, noLifecycle, stateStride, phaseMask, fromShift, openedShift, closedShift, stagesMask, changed, refused, sidecar, slackAt, slackLane, slackMost, keyBits };
 }
 
 /** The code tables (src/js/mod.rs, `codeTables`): hook, status, phase and stage names, by code. */
@@ -73,10 +81,15 @@ function words() {
       stageIndex: index(stages),
       wire: w,
       keysPerPhase: stages.length * statuses.length * w.stateStride,
+      slackUnit: 2 ** w.slackAt,
     };
     statusNames = vocabulary.statuses;
     stateStride = w.stateStride;
     stateCodes = statuses.length * stateStride;
+    const lanes = Array.from({ length: w.keyBits }, (_, bit) => bit * w.slackLane);
+    slackGuards = lanes.reduce((guards, at) => guards | ((w.slackMost + 1) << at), 0);
+    slackSpends = Int32Array.from({ length: 1 << w.keyBits }, (_, bits) =>
+      lanes.reduce((spend, at, bit) => spend | (((bits >> bit) & 1) << at), 0));
     ruleKeys = new Uint8Array(wasmMemory().buffer, ruleKeysPtr(), phases.length * vocabulary.keysPerPhase).slice();
   }
   return vocabulary;
@@ -606,13 +619,14 @@ export class Coordinator {
   /** How many `setTaskState`s left their code waiting (some may be of one task). */
   #waiting = 0;
   /**
-   * How many more changes that count may wait: the `changes` of Rust's
-   * `Coordinator::slack` after the last call, less those that waited since.
-   * A change counts when it sets a `#watched` bit of the task's rule key
-   * (`Slack::counts` in src/phase.rs).
+   * How many more changes that count may wait, for each bit of a rule key
+   * (one lane per bit, see `wire::SLACK_AT` in src/js/mod.rs): Rust's
+   * `Coordinator::slack` after the last call, less those that waited
+   * since. A change spends one from each lane of the bits it sets in the
+   * task's rule key (`Slack::spend` in src/phase.rs). No lane's guard bit
+   * set (before the first call) lets none wait.
    */
   #slack = 0;
-  #watched = 0;
   /** The phase's code (`#phase` is its name). */
   #phaseCode = 0;
   /** Where this phase's rows start in `ruleKeys`. */
@@ -668,12 +682,11 @@ export class Coordinator {
       const was = known[i];
       if (was === code) return;
       // A change that cannot move the FSM waits in the code buffer
-      // (#wait): one that does not count, or one that does while the
-      // slack lasts.
+      // (#wait): while the slack of each key bit it sets lasts.
       const row = this.#keysAt + (ref & STAGE_OF_REF) * stateCodes;
-      const spends = ~ruleKeys[row + was] & ruleKeys[row + code] & this.#watched ? 1 : 0;
-      if (spends <= this.#slack && this.#wait(i, code)) {
-        this.#slack -= spends;
+      const left = this.#slack - slackSpends[~ruleKeys[row + was] & ruleKeys[row + code]];
+      if ((left & slackGuards) === slackGuards && this.#wait(i, code)) {
+        this.#slack = left;
         known[i] = code;
         return;
       }
@@ -946,12 +959,12 @@ export class Coordinator {
    * `setTaskState` leaves a change there, instead of crossing into wasm,
    * when it cannot move the FSM, so that no gate moves either: while the
    * slack Rust reported (`Coordinator::slack`, see `Slack` in
-   * src/phase.rs) is not spent. A change spends it when Rust's rule key
-   * (`ruleKeys`, see `Phase::key`) for the task's stage in this settled
-   * phase has a watched bit for the new code that it had not for the known
-   * one: the task comes to meet a rule's requirement with the most unmet
-   * tasks, which must all be met before the rule can hold. Every call that
-   * reads states in Rust applies them first (`#flush`).
+   * src/phase.rs) lasts. A change spends the slack of each bit that Rust's
+   * rule key (`ruleKeys`, see `Phase::key`) for the task's stage in this
+   * settled phase has for the new code and had not for the known one: the
+   * task comes to meet that requirement, and a rule watching it holds only
+   * once every task it covers does. Every call that reads states in Rust
+   * applies them first (`#flush`).
    */
   #wait(i, code) {
     const to = this.#to;
@@ -995,12 +1008,11 @@ export class Coordinator {
    * Returns whether listeners are to hear of a phase change (see `#emit`).
    */
   #settle(packed) {
-    const { phases, wire: w, keysPerPhase } = words();
+    const { phases, wire: w, keysPerPhase, slackUnit } = words();
     this.#phaseCode = packed & w.phaseMask;
     this.#keysAt = this.#phaseCode * keysPerPhase;
     this.#phase = phases[this.#phaseCode];
-    this.#slack = (packed >>> w.slackShift) & w.slackMask;
-    this.#watched = (packed >>> w.watchedShift) & w.watchedMask;
+    this.#slack = (packed / slackUnit) | 0;
     if (!(packed & w.changed)) return false;
     const opened = (packed >> w.openedShift) & w.stagesMask;
     const closed = (packed >> w.closedShift) & w.stagesMask;
