@@ -127,14 +127,17 @@ fn bindings_drive_a_lifecycle() {
         "restore skips init; a failed prestart blocks main"
     );
 
-    // Rebuilt from the same list: only reset. A gate handle held across it
-    // is no longer the coordinator's (as if it had been dropped and made anew).
+    // Reset: as new. A gate handle held across it is no longer the
+    // coordinator's (as if it had been dropped and made anew).
     assert_eq!(phase_of(c.update(&[DEAD, PENDING], false).unwrap()), "main");
     assert!(main_gate.is_open());
-    assert!(c.rebuild_from(2, &list).unwrap(), "the same list");
+    c.wait_code(1, RUNNING);
+    c.reset();
     assert_eq!(c.phase(), 0, "init");
     assert_eq!(c.states(), [PENDING, PENDING]);
     assert!(!c.gate(2).unwrap().is_open(), "a closed main gate");
+    assert_eq!(phase_of(c.apply(false, 0, 2)), "prestart");
+    assert_eq!(c.states(), [PENDING, PENDING], "no code left waiting");
     assert_eq!(
         phase_of(c.update(&[PENDING, KEEP], false).unwrap()),
         "prestart"
@@ -190,7 +193,7 @@ fn bindings_drive_a_lifecycle() {
 
     // Rebuilt from another list: a new coordinator of those tasks.
     let other = task_list(&[("web", NO_LIFECYCLE), ("bye", 3)]);
-    assert!(!c.rebuild_from(2, &other).unwrap());
+    c.rebuild_from(2, &other).unwrap();
     assert_eq!(
         phase_of(c.update(&[PENDING, PENDING], false).unwrap()),
         "main"

@@ -227,9 +227,11 @@ for (const n of [10, 1000]) {
 /**
  * Each implementation's median over ROUNDS short runs, taken in turn (ours,
  * careful, simple, ours, …), so that a noisy moment of the machine lands on
- * all three alike rather than on one whole measurement.
+ * all three alike rather than on one whole measurement. Nine by default
+ * (`BENCH_ROUNDS` to change it): with five, a row's ratio moved by ±15%
+ * between runs on a shared 2-core machine.
  */
-const ROUNDS = 5;
+const ROUNDS = Number(process.env.BENCH_ROUNDS) || 9;
 async function medians(impls, benches) {
   const runs = impls.map(() => []);
   for (let round = 0; round < ROUNDS; round++) {

@@ -340,9 +340,6 @@ pub struct WasmCoordinator {
     /// One state code per task, written by JS straight into wasm memory
     /// (see `codesPtr`) before `apply`.
     codes: CodeBuffer,
-    /// The task list it was built from: [`WasmCoordinator::rebuild`] with
-    /// the same list only resets it.
-    list: Vec<u8>,
 }
 
 #[wasm_bindgen]
@@ -352,10 +349,11 @@ impl WasmCoordinator {
     /// `tasks` bytes are each task's stage code.
     #[wasm_bindgen(constructor)]
     pub fn new(tasks: usize, bytes: usize) -> Result<WasmCoordinator, JsValue> {
-        let list = TASK_LIST
-            .with_borrow(|scratch| scratch.get(..bytes).map(<[u8]>::to_vec))
-            .ok_or_else(|| type_error("task list: longer than the task scratch"))?;
-        let inner = Coordinator::new(read_task_list(&list, tasks)?).map_err(js_error)?;
+        let specs = TASK_LIST.with_borrow(|scratch| match scratch.get(..bytes) {
+            Some(list) => read_task_list(list, tasks),
+            None => Err(type_error("task list: longer than the task scratch")),
+        })?;
+        let inner = Coordinator::new(specs).map_err(js_error)?;
         TASK_LIST.with_borrow_mut(|scratch| {
             for (code, &stage) in scratch.iter_mut().zip(inner.stage_list()) {
                 *code = stage as u8;
@@ -364,24 +362,26 @@ impl WasmCoordinator {
         Ok(WasmCoordinator {
             codes: CodeBuffer::new(tasks),
             inner,
-            list,
         })
     }
 
-    /// Makes this what `new(tasks, bytes)` would make, reusing what it can:
-    /// when the task list is the one it was built from, it is only
-    /// [reset](Coordinator::reset), allocates nothing and returns true (the
-    /// stages and the code buffer's address are as they were); otherwise it
-    /// is replaced, returns false, and leaves the stages in the scratch as
-    /// `new` does. On an error it is left as it was.
-    pub fn rebuild(&mut self, tasks: usize, bytes: usize) -> Result<bool, JsValue> {
-        if TASK_LIST.with_borrow(|scratch| scratch.get(..bytes) == Some(&self.list[..])) {
-            self.inner.reset();
-            self.codes.clear();
-            return Ok(true);
-        }
+    /// Back to what `new` made of its task list, allocating nothing (the
+    /// stages and the code buffer's address stay as they were): every task
+    /// pending, in init (see [`Coordinator::reset`]). api.js keeps freed
+    /// coordinators and resets one for a task list whose names and
+    /// lifecycles it finds the same, comparing them itself, so that the
+    /// list is not written out again only to be compared here.
+    pub fn reset(&mut self) {
+        self.inner.reset();
+        self.codes.clear();
+    }
+
+    /// Makes this, in place, what `new(tasks, bytes)` would make (for a
+    /// kept coordinator whose task list differs). On an error it is left as
+    /// it was.
+    pub fn rebuild(&mut self, tasks: usize, bytes: usize) -> Result<(), JsValue> {
         *self = WasmCoordinator::new(tasks, bytes)?;
-        Ok(false)
+        Ok(())
     }
 
     /// The current phase's code.
@@ -530,7 +530,7 @@ impl WasmCoordinator {
     }
 
     /// [`WasmCoordinator::rebuild`] of a task list copied into the task scratch.
-    pub fn rebuild_from(&mut self, tasks: usize, list: &[u8]) -> Result<bool, JsValue> {
+    pub fn rebuild_from(&mut self, tasks: usize, list: &[u8]) -> Result<(), JsValue> {
         self.rebuild(tasks, fill_scratch(list))
     }
 

@@ -29,6 +29,14 @@ let vocabulary;
  */
 let ruleKeys;
 /**
+ * For `parseTask`: the hook names (interned, as the status names are) and
+ * the lifecycle codes' constants, read once rather than through `words()`
+ * for every task.
+ */
+let hookNames;
+let noLifecycle;
+let sidecarBit;
+/**
  * Spending the slack (see `#slack`): `slackSpends[bits]` takes one change
  * from the lane of each key bit set in `bits`, and a slack word left with
  * every one of `slackGuards` set had one to spend in each (src/js/mod.rs,
@@ -63,19 +71,20 @@ export function codeNames() {
 function words() {
   if (!vocabulary) {
     const { hooks, statuses, phases, stages } = codeNames();
-    // Maps for the names read once per task or per call (hooks, stages).
+    // A Map for the names read once per call (stages).
     const index = (names) => new Map(names.map((name, i) => [name, i]));
+    // Used as a property key first, a name is kept as an internalized
+    // string, which compares with one pointer comparison to a name given
+    // as a string literal.
+    const interned = (names) => names.map((name) => Object.keys({ [name]: 0 })[0]);
     const w = wire(wireFormat());
     if (stages.length > STAGE_OF_REF + 1) throw new Error(`${stages.length} stages do not fit a task ref`);
     vocabulary = {
-      hooks: index(hooks),
       hookList: hooks,
       // Statuses, read for every task of every update, are compared with
       // each of the three names, which is quicker than any keyed lookup (a
-      // Map or an object: 13 ns a state, against 8). Used as property keys
-      // first, so V8 keeps them as internalized strings, which compare
-      // with one pointer comparison to a state named by a string literal.
-      statuses: statuses.map((name) => Object.keys({ [name]: 0 })[0]),
+      // Map or an object: 13 ns a state, against 8). So are hooks.
+      statuses: interned(statuses),
       phases,
       stages,
       stageIndex: index(stages),
@@ -84,6 +93,9 @@ function words() {
       slackUnit: 2 ** w.slackAt,
     };
     statusNames = vocabulary.statuses;
+    hookNames = interned(hooks);
+    noLifecycle = w.noLifecycle;
+    sidecarBit = w.sidecar;
     stateStride = w.stateStride;
     stateCodes = statuses.length * stateStride;
     const lanes = Array.from({ length: w.keyBits }, (_, bit) => bit * w.slackLane);
@@ -194,15 +206,16 @@ function parseTask(task, position, lifecycles) {
   }
   const lifecycle = task.lifecycle !== undefined ? task.lifecycle : task.Lifecycle;
   if (lifecycle === undefined || lifecycle === null) {
-    lifecycles[position] = words().wire.noLifecycle;
+    lifecycles[position] = noLifecycle;
     return name;
   }
   if (typeof lifecycle !== "object") {
     throw new TypeError(`task "${name}": lifecycle must be an object or null, got ${describe(lifecycle)}`);
   }
   const hook = lifecycle.hook ?? lifecycle.Hook ?? "";
-  const code = typeof hook === "string" ? words().hooks.get(hook) : undefined;
-  if (code === undefined) {
+  let code = 0;
+  while (code < hookNames.length && hookNames[code] !== hook) code++;
+  if (code === hookNames.length) {
     throw new RangeError(
       `task "${name}": unknown hook ${describe(hook)} (expected "prestart", "poststart", "poststop" or "")`,
     );
@@ -211,7 +224,7 @@ function parseTask(task, position, lifecycles) {
   if (typeof sidecar !== "boolean") {
     throw new TypeError(`task "${name}": sidecar must be a boolean, got ${describe(sidecar)}`);
   }
-  lifecycles[position] = sidecar ? code | words().wire.sidecar : code;
+  lifecycles[position] = sidecar ? code | sidecarBit : code;
   return name;
 }
 
@@ -220,6 +233,7 @@ export function parseTasks(tasks) {
   if (!Array.isArray(tasks)) {
     throw new TypeError(`tasks must be an array of task specs, got ${describe(tasks)}`);
   }
+  words(); // for parseTask's hook names and codes
   try {
     const n = tasks.length;
     const names = new Array(n);
@@ -294,10 +308,11 @@ function writeTaskList(names, lifecycles) {
 }
 
 /**
- * Freed coordinators' wasm halves, each `[core, stages, codesPtr, names]`,
- * oldest first, kept for the next `new Coordinator` of the same tasks (as
- * allocs of one task group are made and freed): reusing one costs one call
- * into wasm that only resets it and allocates nothing, where making one
+ * Freed coordinators' wasm halves, each `[core, stages, codesPtr, names,
+ * lifecycles]`, oldest first, kept for the next `new Coordinator` of the
+ * same tasks (as allocs of one task group are made and freed): reusing one
+ * costs one call into wasm that only resets it and allocates nothing (the
+ * task list is compared here, not written out for Rust), where making one
  * costs the wasm allocations of its tasks, names and gates and a
  * FinalizationRegistry entry, and freeing it as much again. At most
  * `POOL_SIZE` (the oldest is released to make room), each of at most
@@ -308,30 +323,47 @@ const POOL_SIZE = 4;
 const POOL_TASKS = 1024;
 
 /**
- * `[core, stages, codesPtr, names]`: a wasm coordinator of the parsed tasks
- * (a kept one if one has the same names), its tasks' stage codes and the
- * address of its state code buffer.
+ * `[core, stages, codesPtr, names, lifecycles]`: a wasm coordinator of the
+ * parsed tasks (a kept one if one has the same names), its tasks' stage
+ * codes and the address of its state code buffer.
  */
 export function coreOf(names, lifecycles) {
   const n = names.length;
-  const bytes = writeTaskList(names, lifecycles);
   const k = keptFor(names);
+  if (k >= 0 && sameCodes(pool[k][4], lifecycles)) {
+    const kept = pool[k];
+    kept[0].reset();
+    unpool(k);
+    kept[3] = names;
+    return kept;
+  }
+  const bytes = writeTaskList(names, lifecycles);
   if (k < 0) {
     const core = new WasmCoordinator(n, bytes);
-    return [core, stagesLeft(n), core.codesPtr(), names];
+    return [core, stagesLeft(n), core.codesPtr(), names, lifecycles];
   }
+  // The same names with other lifecycles: rebuilt for them.
   const kept = pool[k];
-  // Rust compares the whole task list (the lifecycles too): if it differs,
-  // the kept coordinator is rebuilt for it.
-  const same = kept[0].rebuild(n, bytes); // on an error it is left as it was, and kept
+  kept[0].rebuild(n, bytes); // on an error it is left as it was, and kept
+  unpool(k);
+  kept[1] = stagesLeft(n);
+  kept[2] = kept[0].codesPtr();
+  kept[3] = names;
+  kept[4] = lifecycles;
+  return kept;
+}
+
+/** Takes the kept coordinator at `k` out of the pool. */
+function unpool(k) {
   for (let j = k; j < pool.length - 1; j++) pool[j] = pool[j + 1];
   pool.pop();
-  if (!same) {
-    kept[1] = stagesLeft(n);
-    kept[2] = kept[0].codesPtr();
-  }
-  kept[3] = names;
-  return kept;
+}
+
+/** Whether two task lists' lifecycle codes are the same. */
+function sameCodes(theirs, ours) {
+  let i = 0;
+  while (i < ours.length && theirs[i] === ours[i]) i++;
+  return i === ours.length;
 }
 
 /** The stage codes of `n` tasks, where a new or rebuilt wasm coordinator leaves them (the task scratch). */
@@ -790,7 +822,7 @@ export class Coordinator {
     const core = this.#core;
     if (this.#names.length <= POOL_TASKS) {
       if (pool.length === POOL_SIZE) pool.shift()[0].free();
-      pool.push([core, this.#taskStage, this.#codesPtr, this.#names]);
+      pool.push([core, this.#taskStage, this.#codesPtr, this.#names, this.#lifecycles]);
     } else {
       core.free();
     }
