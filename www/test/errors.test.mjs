@@ -19,6 +19,14 @@ test("bad task lists", () => {
     RangeError,
     /task "db": unknown hook "prestop"/,
   );
+  throwsWith(() => new Coordinator([{ name: "db", lifecycle: { Hook: 1 } }]), RangeError, /task "db": unknown hook 1 /);
+  throwsWith(() => new Coordinator([{ name: "db", lifecycle: { hook: "PRESTART" } }]), RangeError, /unknown hook "PRESTART"/);
+  // A hook name built at run time (not an interned literal) is still one.
+  const hook = ["pre", "start"].join("");
+  const c = new Coordinator([{ name: "db", lifecycle: { hook } }, { name: "web" }]);
+  c.taskStateUpdated({ db: { state: "pending" }, web: { state: "pending" } });
+  assert.deepEqual([c.isAllowed("db"), c.isAllowed("web")], [true, false], "db is a prestart task");
+  c.free();
   throwsWith(
     () => new Coordinator([{ name: "db", lifecycle: { hook: "prestart", sidecar: "yes" } }]),
     TypeError,
