@@ -6,8 +6,8 @@
 //! `i % 8` of word `i / 8` (wasm is little-endian, so JS sees one byte per
 //! task, in task order). An update reads only the codes not
 //! [`KEEP`](super::wire::KEEP), and skips a word of eight tasks left as they
-//! are in one compare: api.js may leave a few changes waiting over a span of
-//! hundreds of tasks.
+//! are in one compare: api.js may leave a few changes waiting anywhere in a
+//! buffer of hundreds of tasks, and has the whole buffer applied.
 
 use std::cell::Cell;
 

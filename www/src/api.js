@@ -426,13 +426,6 @@ const OPENED = Symbol("opened");
 const CLOSED = Symbol("closed");
 const SHUT = Symbol("shut");
 const FREE = Symbol("free");
-/**
- * The codes `#wait` leaves waiting lie at most `WAIT_SPAN` tasks apart, plus
- * `SPAN_PER_WAIT` for each code waiting: applying them reads that span, and
- * this way each call left waiting pays for a bounded part of it.
- */
-const WAIT_SPAN = 64;
-const SPAN_PER_WAIT = 256;
 /** The code view before its first use: length 0 reads as "make it" (see `#codeView`). */
 const NO_VIEW = new Uint8Array(0);
 /**
@@ -641,15 +634,15 @@ export class Coordinator {
    */
   #known;
   /**
-   * Tasks `#from..#to` of the code buffer may hold codes Rust has yet to
-   * apply (none when `#to` is 0): `setTaskState`s left there because they
-   * could not move the FSM (see `#wait`), applied by the next call into
-   * Rust that reads states.
+   * 0 when no code waits in the code buffer, else the number of tasks:
+   * `setTaskState`s left codes there because they could not move the FSM
+   * (see `#wait`), and the next call into Rust that reads states applies
+   * tasks `0..#waitingTo` (so the whole buffer, eight tasks left as they
+   * are skipped in one compare: at most one compare per eight tasks per
+   * call, where keeping a narrower range cost every `#wait` more than it
+   * saved).
    */
-  #from = 0;
-  #to = 0; // (so from..to is an empty range, for Rust too)
-  /** How many `setTaskState`s left their code waiting (some may be of one task). */
-  #waiting = 0;
+  #waitingTo = 0;
   /**
    * How many more changes that count may wait, for each bit of a rule key
    * (one lane per bit, see `wire::SLACK_AT` in src/js/mod.rs): Rust's
@@ -717,9 +710,10 @@ export class Coordinator {
       // (#wait): while the slack of each key bit it sets lasts.
       const row = this.#keysAt + (ref & STAGE_OF_REF) * stateCodes;
       const left = this.#slack - slackSpends[~ruleKeys[row + was] & ruleKeys[row + code]];
-      if ((left & slackGuards) === slackGuards && this.#wait(i, code)) {
+      if ((left & slackGuards) === slackGuards) {
         this.#slack = left;
         known[i] = code;
+        this.#wait(i, code);
         return;
       }
     }
@@ -730,8 +724,8 @@ export class Coordinator {
   #setOne(i, code, name, state) {
     const core = this.#core;
     // With the codes waiting in the buffer, if any (one call either way).
-    const packed = core.setOne(i, code, this.#from, this.#to);
-    this.#from = this.#to = this.#waiting = 0;
+    const packed = core.setOne(i, code, 0, this.#waitingTo);
+    this.#waitingTo = 0;
     if (packed & words().wire.refused) throw new RangeError(`task ${describe(name)}: state code ${code} refused`);
     const known = this.#known;
     if (known !== undefined) known[i] = code;
@@ -984,9 +978,7 @@ export class Coordinator {
 
   /**
    * Writes task `i`'s new code into the code buffer, for the next call into
-   * Rust to apply with the others waiting there, unless that would spread
-   * them wider than `WAIT_SPAN` and `SPAN_PER_WAIT` allow (the call reads
-   * that span). Returns whether it did.
+   * Rust to apply with the others waiting there (see `#waitingTo`).
    *
    * `setTaskState` leaves a change there, instead of crossing into wasm,
    * when it cannot move the FSM, so that no gate moves either: while the
@@ -999,25 +991,19 @@ export class Coordinator {
    * applies them first (`#flush`).
    */
   #wait(i, code) {
-    const to = this.#to;
-    const from = to === 0 ? i : Math.min(this.#from, i);
-    const end = Math.max(to, i + 1);
-    const waiting = this.#waiting + 1;
-    if (end - from > WAIT_SPAN + SPAN_PER_WAIT * waiting) return false;
-    // #codeView by hand: V8 would not inline it this deep.
+    // #codeView by hand: V8 would not inline it this deep. (Small, so that
+    // setTaskState's whole path inlines into its caller's loop: with the
+    // range bookkeeping this once had, V8's inlining budget ran out here.)
     const codes = this.#codes;
     (codes.length !== 0 ? codes : this.#codeView())[i] = code;
-    this.#waiting = waiting;
-    this.#from = from;
-    this.#to = end;
-    return true;
+    this.#waitingTo = this.#names.length;
   }
 
   /** Applies the codes `#wait` left waiting (which moves no gate). */
   #flush() {
-    if (this.#to === 0 || !this.#core) return;
-    const packed = this.#core.apply(false, this.#from, this.#to);
-    this.#from = this.#to = this.#waiting = 0;
+    if (this.#waitingTo === 0 || !this.#core) return;
+    const packed = this.#core.apply(false, 0, this.#waitingTo);
+    this.#waitingTo = 0;
     this.#settle(packed);
   }
 
