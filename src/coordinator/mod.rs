@@ -194,10 +194,10 @@ impl Coordinator {
 
     /// How many task state changes of each kind (by the bit of
     /// [`Phase::key`] they set), at least, it takes before the phase could
-    /// move (see [`Slack`]); until then no gate moves either. Callers that batch state changes (the npm
-    /// package) may hold that many back without anyone seeing a
-    /// difference. [`Slack::UNBOUNDED`] in `poststop`, which nothing leaves
-    /// but a restart.
+    /// move (see [`Slack`]); until then no gate moves either. Callers that
+    /// batch state changes (the npm package) may hold that many back
+    /// without anyone seeing a difference. [`Slack::UNBOUNDED`] in
+    /// `poststop`, which nothing leaves but a restart.
     pub fn slack(&self) -> Slack {
         let core = self.lock();
         core.tally.slack(core.phase)
