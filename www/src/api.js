@@ -29,9 +29,9 @@ let vocabulary;
  */
 let ruleKeys;
 /**
- * For `parseTask`: the hook names (interned, as the status names are) and
- * the lifecycle codes' constants, read once rather than through `words()`
- * for every task.
+ * For `parseTask` and `taskSpecs`: the hook names (interned, as the status
+ * names are) and the lifecycle codes' constants, read once rather than
+ * through `words()` for every task.
  */
 let hookNames;
 let noLifecycle;
@@ -80,7 +80,6 @@ function words() {
     const w = wire(wireFormat());
     if (stages.length > STAGE_OF_REF + 1) throw new Error(`${stages.length} stages do not fit a task ref`);
     vocabulary = {
-      hookList: hooks,
       // Statuses, read for every task of every update, are compared with
       // each of the three names, which is quicker than any keyed lookup (a
       // Map or an object: 13 ns a state, against 8). So are hooks.
@@ -247,11 +246,11 @@ export function parseTasks(tasks) {
 
 /** Parsed tasks as plain task specs `{ name, lifecycle }`, as the sim entry's wasm reads them. */
 export function taskSpecs({ names, lifecycles }) {
-  const { hookList, wire } = words();
+  words(); // for the hook names and codes
   return names.map((name, i) => {
     const code = lifecycles[i];
-    if (code === wire.noLifecycle) return { name, lifecycle: null };
-    return { name, lifecycle: { hook: hookList[code & ~wire.sidecar], sidecar: (code & wire.sidecar) !== 0 } };
+    if (code === noLifecycle) return { name, lifecycle: null };
+    return { name, lifecycle: { hook: hookNames[code & ~sidecarBit], sidecar: (code & sidecarBit) !== 0 } };
   });
 }
 
