@@ -10,19 +10,69 @@
 /// The element the app renders into; the run build's replaces the first's.
 const ROOT_ID: &str = "playground";
 /// Session storage keys of [`Carried`]'s fields, in its order.
-const KEYS: [&str; 3] = [
+const KEYS: [&str; 5] = [
     "tasklifecycle-handover-job",
     "tasklifecycle-handover-alloc",
     "tasklifecycle-handover-preset",
+    "tasklifecycle-handover-notes",
+    "tasklifecycle-handover-answered",
 ];
 
 /// What the page holds that its link does not: the import panel's texts
-/// (too long for a link) and the preset shown (a link names no preset).
+/// (too long for a link), what the import that asked for run mode skipped
+/// and how many replies the panel has had, and the preset shown (a link
+/// names no preset).
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Carried {
     pub job_text: String,
     pub alloc_text: String,
     /// Empty for none.
     pub preset: String,
+    pub notes: Vec<String>,
+    pub answered: u64,
+}
+
+impl Carried {
+    /// The values stored under [`KEYS`]. A note may hold any character a
+    /// job's name does: each is percent-encoded (no control character, so
+    /// no line break, is left) and they are kept one to a line.
+    #[cfg_attr(feature = "run-mode", allow(dead_code))]
+    fn to_values(&self) -> [String; 5] {
+        const NOTE_ESCAPES: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS.add(b'%');
+        let notes: Vec<String> = self
+            .notes
+            .iter()
+            .map(|n| percent_encoding::utf8_percent_encode(n, NOTE_ESCAPES).to_string())
+            .collect();
+        [
+            self.job_text.clone(),
+            self.alloc_text.clone(),
+            self.preset.clone(),
+            notes.join("\n"),
+            self.answered.to_string(),
+        ]
+    }
+
+    /// Back from [`Carried::to_values`]; none without the job text (nothing
+    /// was carried). A value that does not read (edited by hand) is left
+    /// out rather than trusted.
+    #[cfg_attr(not(feature = "run-mode"), allow(dead_code))]
+    fn from_values([job, alloc, preset, notes, answered]: [Option<String>; 5]) -> Option<Carried> {
+        let notes = notes.unwrap_or_default();
+        Some(Carried {
+            job_text: job?,
+            alloc_text: alloc.unwrap_or_default(),
+            preset: preset.unwrap_or_default(),
+            notes: (!notes.is_empty())
+                .then(|| notes.split('\n'))
+                .into_iter()
+                .flatten()
+                .filter_map(|n| percent_encoding::percent_decode_str(n).decode_utf8().ok())
+                .map(|n| n.into_owned())
+                .collect(),
+            answered: answered.and_then(|a| a.parse().ok()).unwrap_or(0),
+        })
+    }
 }
 
 fn document() -> Option<web_sys::Document> {
@@ -64,16 +114,11 @@ pub fn mount<C: yew::BaseComponent<Properties = ()>>() {
 #[cfg(feature = "run-mode")]
 pub fn take_carried() -> Option<Carried> {
     let storage = session()?;
-    let [job_text, alloc_text, preset] = KEYS.map(|key| {
+    Carried::from_values(KEYS.map(|key| {
         let value = storage.get_item(key).ok().flatten();
         let _ = storage.remove_item(key);
         value
-    });
-    Some(Carried {
-        job_text: job_text?,
-        alloc_text: alloc_text.unwrap_or_default(),
-        preset: preset.unwrap_or_default(),
-    })
+    }))
 }
 
 /// Marks the page busy and inert, keeps `carried` and loads the run build, which then takes the page over; if its script or wasm
@@ -85,9 +130,8 @@ pub fn load_run_build(carried: &Carried, failed: impl Fn() + Clone + 'static) {
     use wasm_bindgen::closure::Closure;
     use wasm_bindgen::JsCast;
     if let Some(storage) = session() {
-        let values = [&carried.job_text, &carried.alloc_text, &carried.preset];
-        for (key, value) in KEYS.iter().zip(values) {
-            let _ = storage.set_item(key, value);
+        for (key, value) in KEYS.iter().zip(carried.to_values()) {
+            let _ = storage.set_item(key, &value);
         }
     }
     set_busy(true);
@@ -146,5 +190,38 @@ fn set_busy(busy: bool) {
             true => root.set_attribute(name, value),
             false => root.remove_attribute(name),
         };
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn carried_survives_session_storage() {
+        let carried = Carried {
+            job_text: "job \"j\" {}".into(),
+            alloc_text: String::new(),
+            preset: "init-retry".into(),
+            notes: vec![
+                "job `a\nb`: `dynamic` block ignored".into(),
+                "100% of `é`".into(),
+            ],
+            answered: 3,
+        };
+        let values = carried.to_values();
+        assert!(!values[3].contains("a\nb"), "one note to a line");
+        assert_eq!(Carried::from_values(values.map(Some)), Some(carried));
+        assert_eq!(
+            Carried::from_values(Default::default()),
+            None,
+            "nothing carried"
+        );
+        let mut odd: [Option<String>; 5] = Default::default();
+        odd[0] = Some("job".into());
+        odd[3] = Some("%FF\nkept".into());
+        odd[4] = Some("many".into());
+        let read = Carried::from_values(odd).unwrap();
+        assert_eq!((read.notes, read.answered), (vec!["kept".to_owned()], 0));
     }
 }

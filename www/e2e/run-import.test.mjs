@@ -81,6 +81,23 @@ test("a malformed jobspec shows its error and loses nothing", async () => {
   await page.close();
 });
 
+test("what an import skipped, and the reply count, carry into the run build", async () => {
+  const page = await open();
+  // The first build parses; the group chosen opens run mode, which the run
+  // build shows in its place.
+  await importJob(page, fixture("every-hook.nomad.hcl"));
+  assert.equal(await page.getAttribute("#playground", "data-build"), "first");
+  await page.selectOption('[data-import="group"]', "0");
+  await page.click('[data-import="use-group"]');
+  await inRunBuild(page);
+  assert.match(await page.textContent("[data-import-notes]"), /`dynamic` block ignored/);
+  assert.equal(await page.getAttribute("[data-import-answered]", "data-import-answered"), "1");
+  await importJob(page, fixture("batch.nomad.hcl"));
+  assert.equal(await page.locator("[data-import-notes]").count(), 0, "the next import's notes replace them");
+  assert.deepEqual(page.problems, []);
+  await page.close();
+});
+
 test("an allocation's task states are applied via restore", async () => {
   const page = await open();
   await importJob(page, fixture("every-hook.nomad.hcl"));

@@ -122,6 +122,8 @@ impl App {
             job_text: self.import.job_text.clone(),
             alloc_text: self.import.alloc_text.clone(),
             preset: self.preset.unwrap_or_default().to_owned(),
+            notes: self.import.notes.to_vec(),
+            answered: self.import.answered,
         };
         let link = ctx.link().clone();
         crate::playground::handover::load_run_build(&carried, move || {

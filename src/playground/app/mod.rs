@@ -88,6 +88,8 @@ impl Component for App {
             app.import.job_text = carried.job_text;
             app.import.alloc_text = carried.alloc_text;
             app.preset = Preset::find(&carried.preset).map(|p| p.id);
+            app.import.notes = std::rc::Rc::new(carried.notes);
+            app.import.answered = carried.answered;
         }
         app
     }
