@@ -64,6 +64,8 @@ pub enum ImportMsg {
     Warm,
     /// The worker's reply (or why there is none).
     Reply(Result<ImportReply, String>),
+    /// The worker stopped, and why: what it had not answered fails.
+    WorkerLost(String),
     JobText(String),
     ImportJob,
     PickGroup(usize),

@@ -1,18 +1,20 @@
 //! The page's side of the import worker (see `crate::import_worker`): started
 //! on first use, it takes [`ImportRequest`]s and calls back with each reply.
-//! Requests wait in a queue until the worker says it is listening.
+//! Requests wait in a queue until the worker says it is listening. A worker
+//! that stops (its script cannot be fetched, its wasm fails, a parser traps)
+//! says so once, so the page never waits on an answer that cannot come.
 
 use std::cell::RefCell;
 use std::rc::Rc;
 
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{MessageEvent, Worker, WorkerOptions, WorkerType};
+use web_sys::{ErrorEvent, Event, MessageEvent, Worker, WorkerOptions, WorkerType};
 
 use crate::import_worker::{strings, to_js};
 use crate::tools::import::{ImportReply, ImportRequest};
 
-/// Trunk names a worker's loader after its binary; it sits beside the page.
+/// The worker's loader (assets/import-worker_loader.js); it sits beside the page.
 const LOADER: &str = "./import-worker_loader.js";
 
 pub struct ImportWorker {
@@ -20,11 +22,17 @@ pub struct ImportWorker {
     /// Requests posted before the worker was ready; `None` once it is.
     waiting: Rc<RefCell<Option<Vec<JsValue>>>>,
     _on_message: Closure<dyn FnMut(MessageEvent)>,
+    _on_error: Closure<dyn FnMut(Event)>,
 }
 
 impl ImportWorker {
-    /// Starts the worker; `on_reply` hears each reply, in request order.
-    pub fn start(on_reply: impl Fn(Result<ImportReply, String>) + 'static) -> Result<Self, String> {
+    /// Starts the worker; `on_reply` hears each reply, in request order, and
+    /// `on_lost` why the worker stopped (after which it answers nothing: the
+    /// owner drops it, and starts another for the next request).
+    pub fn start(
+        on_reply: impl Fn(Result<ImportReply, String>) + 'static,
+        on_lost: impl Fn(String) + 'static,
+    ) -> Result<Self, String> {
         let options = WorkerOptions::new();
         options.set_type(WorkerType::Classic);
         let worker = Worker::new_with_options(LOADER, &options)
@@ -43,10 +51,21 @@ impl ImportWorker {
             }
         });
         worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        let on_error = Closure::<dyn FnMut(Event)>::new(move |event: Event| {
+            // A script that could not be fetched fires a plain `Event`;
+            // an uncaught exception, an `ErrorEvent` with its message.
+            let why = match event.dyn_ref::<ErrorEvent>().map(|e| e.message()) {
+                Some(message) if !message.is_empty() => message,
+                _ => "its script could not be loaded (is the page offline?)".into(),
+            };
+            on_lost(format!("the import worker stopped: {why}"));
+        });
+        worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
         Ok(ImportWorker {
             worker,
             waiting,
             _on_message: on_message,
+            _on_error: on_error,
         })
     }
 

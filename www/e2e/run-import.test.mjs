@@ -98,6 +98,29 @@ test("what an import skipped, and the reply count, carry into the run build", as
   await page.close();
 });
 
+test("an import worker that cannot load says so, and the next import starts another", async () => {
+  const page = await open();
+  const before = await taskNames(page);
+  // Its loader script first (the worker fails to start), then its wasm (a
+  // rejected promise inside the worker, which its loader makes heard).
+  for (const [file, why] of [["import-worker_loader.js", /its script could not be loaded/], ["import-worker_bg.wasm", /fetch/i]]) {
+    await page.route(`**/${file}`, (route) => route.abort());
+    await importJob(page, fixture("batch.nomad.hcl"));
+    const error = await page.textContent("[data-import-error]");
+    assert.match(error, /^the import worker stopped: /, file);
+    assert.match(error, why, file);
+    assert.match(error, /Nothing was changed\.$/, file);
+    assert.equal(await page.getAttribute("[data-import-answered]", "aria-busy"), "false", file);
+    assert.deepEqual(await taskNames(page), before, file);
+    await page.unroute(`**/${file}`);
+  }
+  await importJob(page, fixture("batch.nomad.hcl"));
+  await inRunBuild(page);
+  assert.deepEqual(await taskNames(page), ["report:main", "notify:poststart-ephemeral", "upload-results:poststop"]);
+  assert.equal(await page.locator("[data-import-error]").count(), 0);
+  await page.close();
+});
+
 test("an allocation's task states are applied via restore", async () => {
   const page = await open();
   await importJob(page, fixture("every-hook.nomad.hcl"));

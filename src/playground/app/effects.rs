@@ -18,8 +18,10 @@ impl App {
     pub(super) fn import_worker(&mut self, ctx: &Context<Self>) -> Option<&ImportWorker> {
         if self.worker.is_none() {
             let link = ctx.link().clone();
+            let lost = link.clone();
             let on_reply = move |reply| link.send_message(Msg::Import(ImportMsg::Reply(reply)));
-            match ImportWorker::start(on_reply) {
+            let on_lost = move |why| lost.send_message(Msg::Import(ImportMsg::WorkerLost(why)));
+            match ImportWorker::start(on_reply, on_lost) {
                 Ok(worker) => self.worker = Some(worker),
                 Err(err) => self.import.fail(err),
             }

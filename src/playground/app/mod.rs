@@ -253,6 +253,10 @@ impl App {
             ImportMsg::ApplyAlloc => return self.send_import(ctx, |i| i.allocation_request()),
             ImportMsg::PickGroup(i) => self.import.pick_group(i).map(ImportOutcome::Load),
             ImportMsg::Reply(reply) => self.import.on_reply(reply),
+            ImportMsg::WorkerLost(why) => {
+                self.worker = None; // terminated; the next request starts another
+                return self.import.worker_lost(why);
+            }
         };
         match outcome {
             Some(ImportOutcome::Load(Imported { scenario, why })) => self.load(ctx, scenario, &why),

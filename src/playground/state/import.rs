@@ -99,6 +99,21 @@ impl ImportState {
         self.load(groups.get(i)?)
     }
 
+    /// The worker stopped: each request it had not answered is answered
+    /// with `why` (one error shown for all). Returns whether the page
+    /// changes: a worker lost while idle (warming up) says nothing until a
+    /// request needs it, when a new one starts.
+    pub fn worker_lost(&mut self, why: String) -> bool {
+        if self.in_flight == 0 {
+            return false;
+        }
+        self.answered += u64::from(self.in_flight);
+        self.in_flight = 0;
+        self.pending_job = None;
+        self.fail(why);
+        true
+    }
+
     /// Shows `why`, adding that nothing was changed.
     pub fn fail(&mut self, why: String) {
         self.error = Some(format!("{why}. Nothing was changed."));
@@ -209,6 +224,27 @@ mod tests {
         let answered = state.answered;
         assert!(state.on_reply(Ok(ImportReply::Ready)).is_none());
         assert_eq!(state.answered, answered);
+    }
+
+    #[test]
+    fn a_lost_worker_answers_what_it_had_not() {
+        let mut state = ImportState::default();
+        assert!(
+            !state.worker_lost("the import worker stopped: x".into()),
+            "idle: nothing to say"
+        );
+        assert_eq!((state.answered, state.error.as_deref()), (0, None));
+        state.job_request();
+        state.allocation_request();
+        assert!(state.worker_lost("the import worker stopped: unreachable".into()));
+        assert_eq!((state.in_flight, state.answered), (0, 2));
+        assert_eq!(
+            state.error.as_deref(),
+            Some("the import worker stopped: unreachable. Nothing was changed.")
+        );
+        // A late reply (none should come) cannot drive the count below zero.
+        state.on_reply(Ok(ImportReply::Failed("late".into())));
+        assert_eq!((state.in_flight, state.answered), (0, 3));
     }
 
     #[test]
