@@ -63,10 +63,10 @@ impl Carried {
             job_text: job?,
             alloc_text: alloc.unwrap_or_default(),
             preset: preset.unwrap_or_default(),
-            notes: (!notes.is_empty())
-                .then(|| notes.split('\n'))
-                .into_iter()
-                .flatten()
+            // No note is empty: an empty line is none (and no notes, "").
+            notes: notes
+                .split('\n')
+                .filter(|n| !n.is_empty())
                 .filter_map(|n| percent_encoding::percent_decode_str(n).decode_utf8().ok())
                 .map(|n| n.into_owned())
                 .collect(),
